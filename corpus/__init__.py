@@ -1,0 +1,1 @@
+"""The corpus builder's domain: plain Python over records, no Apache Beam here."""

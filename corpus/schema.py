@@ -1,0 +1,127 @@
+"""The records of the pipeline, each defined once.
+
+Each record is a typing.NamedTuple (the element type inside Beam, encoded with
+RowCoder) and its pyarrow schema (the type on disk) is derived from the same
+annotations, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import NamedTuple, get_type_hints
+
+import pyarrow as pa
+
+from corpus.text import count_words
+
+COMMONCRAWL = "commoncrawl"
+WIKIPEDIA = "wikipedia"
+SOURCES = (COMMONCRAWL, WIKIPEDIA)
+
+
+class Document(NamedTuple):
+    """One text of the corpus, with its provenance and the signals that decided its fate."""
+
+    id: str  # stable content hash: make_id(source, url or title, text)
+    source: str  # commoncrawl | wikipedia
+    url: str  # page URL; for Wikipedia the article URL
+    title: str  # HTML <title> or Wikipedia article title
+    text: str  # paragraphs separated by "\n"
+    lang: str  # ISO 639-3 + script, e.g. "fra_Latn"; "" before language ID
+    lang_score: float  # probability of `lang` from the language identifier
+    lang2: str  # second-best label ("" if none)
+    lang2_score: float
+    source_lang: str  # language the source declares: CommonCrawl's WARC-Identified-Content-Language, the wiki's language
+    date: str  # WARC-Date or revision timestamp, ISO 8601
+    snapshot: str  # CommonCrawl crawl (CC-MAIN-2024-22) or dump name (enwiki-20240501)
+    page_id: int  # Wikipedia page id (joins with langlinks); 0 for web pages
+    record_id: str  # WARC-Record-ID; "" for Wikipedia
+    input_file: str  # the file this record was read from
+    n_chars: int  # characters of text
+    n_words: int  # whitespace words, or characters for scripts written without spaces
+    dup_count: int  # documents this one stands for after dedup (itself included)
+    repetition: int  # index of this copy when rebalancing up-samples (0 = first copy)
+
+
+class BitextPair(NamedTuple):
+    """A pair of sentences that translate each other, for Translation Language Modelling."""
+
+    id: str
+    lang1: str
+    lang2: str
+    text1: str
+    text2: str
+    score: float  # margin or alignment score; higher is better
+    method: str  # how the pair was found, e.g. "wikipedia-langlinks/dp-align"
+    doc_id1: str
+    doc_id2: str
+    url1: str
+    url2: str
+
+
+class Drop(NamedTuple):
+    """A record that left the flow, and why; counted, never silent."""
+
+    reason: str  # "<stage>/<why>", e.g. "read/not_html", "langid/low_score"
+    lang: str  # "" when not known yet
+    source: str
+    detail: str  # file and offset, or the document id, for the log
+
+
+_ARROW_TYPES = {str: pa.string(), int: pa.int64(), float: pa.float64()}
+
+
+def arrow_schema(record: type) -> pa.Schema:
+    """The pyarrow schema of a NamedTuple record, from its annotations."""
+    hints = get_type_hints(record)
+    return pa.schema([pa.field(name, _ARROW_TYPES[hints[name]], nullable=False) for name in record._fields])
+
+
+DOCUMENT_SCHEMA = arrow_schema(Document)
+BITEXT_SCHEMA = arrow_schema(BitextPair)
+
+
+def make_id(*parts: str) -> str:
+    """A stable 128-bit content hash of the given fields, as 32 hex characters."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def new_document(
+    *,
+    source: str,
+    text: str,
+    url: str = "",
+    title: str = "",
+    source_lang: str = "",
+    date: str = "",
+    snapshot: str = "",
+    page_id: int = 0,
+    record_id: str = "",
+    input_file: str = "",
+) -> Document:
+    """A document as a reader produces it: provenance and text, no language yet."""
+    return Document(
+        id=make_id(source, url or title, text),
+        source=source,
+        url=url,
+        title=title,
+        text=text,
+        lang="",
+        lang_score=0.0,
+        lang2="",
+        lang2_score=0.0,
+        source_lang=source_lang,
+        date=date,
+        snapshot=snapshot,
+        page_id=page_id,
+        record_id=record_id,
+        input_file=input_file,
+        n_chars=len(text),
+        n_words=count_words(text),
+        dup_count=1,
+        repetition=0,
+    )

@@ -1,0 +1,1 @@
+"""Apache Beam wiring: PTransforms over corpus/ functions, and the pipeline entry points."""

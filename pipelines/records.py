@@ -1,0 +1,8 @@
+"""Records travel between Beam stages as schema rows (RowCoder): compact, and portable across runners."""
+
+import apache_beam as beam
+
+from corpus.schema import BitextPair, Document, Drop
+
+for _record in (Document, BitextPair, Drop):
+    beam.coders.registry.register_coder(_record, beam.coders.RowCoder)

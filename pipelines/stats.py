@@ -1,0 +1,51 @@
+"""Counts that come from the data itself, so the manifest reconciles on every runner.
+
+Each stage emits `(key, amount)` statistics beside its output, e.g.
+("dropped|langid/low_score|fra_Latn", 1); they are summed with a combiner and
+written as one small JSON-lines file that the launcher turns into the manifest.
+Beam Metrics counters are incremented too, for live monitoring on a runner's UI.
+"""
+
+from __future__ import annotations
+
+import json
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from corpus.schema import Document, Drop
+
+
+def drop_stat(drop: Drop) -> tuple[str, int]:
+    Metrics.counter("dropped", drop.reason).inc()
+    return f"dropped|{drop.reason}|{drop.lang}", 1
+
+
+def doc_stats(prefix: str):
+    """Count and characters of documents per language, under `prefix`."""
+
+    def stats(doc: Document):
+        yield f"{prefix}|{doc.lang}", 1
+        yield f"{prefix}_chars|{doc.lang}", doc.n_chars
+
+    return stats
+
+
+class WriteJsonLines(beam.PTransform):
+    """A small PCollection (statistics, shard list) written as one JSON-lines file."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+
+    def expand(self, pcoll):
+        return (
+            pcoll
+            | "ToJson" >> beam.Map(lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+            | "Write" >> beam.io.WriteToText(self.path, num_shards=1, shard_name_template="")
+        )
+
+
+class SumStats(beam.PTransform):
+    def expand(self, stats):
+        return stats | "Sum" >> beam.CombinePerKey(sum)
