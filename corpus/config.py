@@ -67,6 +67,9 @@ class Tokenizer(_Strict):
     sample_chars: int = Field(20_000_000, ge=1000)  # drawn with the rebalanced rates
     character_coverage: float = Field(0.9995, gt=0.0, le=1.0)
     byte_fallback: bool = True  # unknown characters become bytes: every script round-trips
+    # The pipeline already gives NFC text; NFKC (SentencePiece's default) would not round-trip
+    # characters such as Thai sara am, so the tokenizer keeps text as it is.
+    normalization: Literal["identity", "nfkc", "nmt_nfkc", "nmt_nfkc_cf"] = "identity"
     seed: int = 0
 
 

@@ -21,6 +21,7 @@ def train(sentences: Iterable[str], config: Tokenizer) -> bytes:
         hard_vocab_limit=False,  # small corpora may not support the full vocabulary: take what they give
         character_coverage=config.character_coverage,
         byte_fallback=config.byte_fallback,
+        normalization_rule_name=config.normalization,
         input_sentence_size=0,
         shuffle_input_sentence=False,  # the sample is already drawn deterministically
         seed_sentencepiece_size=1_000_000,

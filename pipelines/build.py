@@ -35,7 +35,7 @@ PACKAGES = ("apache-beam", "pyarrow", "datasketch", "fasttext-numpy2-wheel", "se
 def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
     out = config.output.dir
     work = FileSystems.join(out, WORK_DIR)
-    inputs = {kind: patterns for kind, patterns in config.inputs.model_dump().items() if kind != "langlinks"}
+    inputs = config.inputs.model_dump(include={"wet", "warc", "wikipedia"})
 
     docs, read_dropped = p | "Read" >> ReadDocuments(inputs)
     read = docs

@@ -16,7 +16,8 @@ import time
 from importlib import resources
 from typing import Any
 
-from corpus.config import BuildConfig, ConfigError, load_config
+from corpus import release
+from corpus.config import INPUT_KINDS, BuildConfig, ConfigError, load_config
 
 DEMO_CONFIG = resources.files("corpus.demo") / "demo.yaml"
 
@@ -32,6 +33,18 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override a config value, e.g. --set dedup.threshold=0.7")
         command.add_argument("--input", dest="inputs", action="append", default=[], metavar="KIND=GLOB", help="add input files; KIND is wet, warc, wikipedia or langlinks")
     return parser
+
+
+def with_demo_inputs(config: BuildConfig, folder: str) -> BuildConfig:
+    """Write the built-in sample into `folder` and add it to the config's inputs."""
+    from corpus.demo import write_demo_inputs
+
+    written = write_demo_inputs(folder)
+    # Patterns rooted at the folder: each file's provenance is its path inside it, the same on every run.
+    added = {kind: [f"{folder}/**/{os.path.basename(p)}" for p in sorted(paths)] for kind, paths in written.items()}
+    inputs = config.inputs.model_copy(update={kind: getattr(config.inputs, kind) + added.get(kind, []) for kind in INPUT_KINDS})
+    print(f"demo inputs written to {folder}: " + ", ".join(f"{len(v)} {k}" for k, v in added.items()), flush=True)
+    return config.model_copy(update={"inputs": inputs})
 
 
 def _check_inputs(config: BuildConfig) -> None:
@@ -60,8 +73,9 @@ def _summary(manifest: dict[str, Any]) -> str:
     lines.append("")
     lines.append(f"{'language':<12}{'kept':>8}{'kept chars':>12}{'rate':>8}{'written':>9}")
     for lang, v in sorted(manifest["languages"].items(), key=lambda kv: -kv[1]["kept_chars"]):
-        lines.append(f"{lang:<12}{v['kept']:>8,}{v['kept_chars']:>12,}{v['rate']:>8.2f}{v['written']:>9,}")
-    status = "reconciles" if docs["read"] == docs["kept"] + sum(docs["dropped"].values()) else "DOES NOT RECONCILE"
+        if v["kept"]:
+            lines.append(f"{lang:<12}{v['kept']:>8,}{v['kept_chars']:>12,}{v['rate']:>8.2f}{v['written']:>9,}")
+    status = "reconciles" if release.reconciles(manifest) else "DOES NOT RECONCILE"
     lines.append(f"\nmanifest {status}: read = kept + dropped; {len(manifest['shards'])} shards")
     return "\n".join(lines)
 
@@ -77,15 +91,8 @@ def run(argv: list[str]) -> int:
 
     demo_dir = None
     if config.inputs.demo:
-        from corpus.demo import write_demo_inputs
-
         demo_dir = tempfile.mkdtemp(prefix="corpus-demo-inputs-")
-        written = write_demo_inputs(demo_dir)
-        extra = {kind: sorted(paths) for kind, paths in written.items()}
-        config = config.model_copy(update={"inputs": config.inputs.model_copy(update={
-            kind: list(getattr(config.inputs, kind)) + extra.get(kind, []) for kind in ("wet", "warc", "wikipedia", "langlinks")
-        })})
-        print(f"demo inputs written to {demo_dir}: " + ", ".join(f"{len(v)} {k}" for k, v in extra.items()), flush=True)
+        config = with_demo_inputs(config, demo_dir)
     _check_inputs(config)
 
     from pipelines.build import run_build

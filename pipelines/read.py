@@ -8,25 +8,34 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.pvalue import TaggedOutput
 
 from corpus.schema import Drop
-from corpus.sources import read_file
+from corpus.sources import SOURCE_OF_KIND, read_file
 from pipelines.common import DROPPED, split_outputs
 
+def _fixed_prefix(pattern: str) -> str:
+    """The folder part of a pattern before its first wildcard."""
+    wildcard = min((i for i, c in enumerate(pattern) if c in "*?["), default=len(pattern))
+    return pattern[: pattern.rfind("/", 0, wildcard) + 1]
+
+
 def _match(kind_and_pattern):
+    """(kind, path, name): name is the path below the pattern's fixed folder, the file's
+    provenance in the release, the same wherever the inputs are mounted."""
     kind, pattern = kind_and_pattern
+    prefix = _fixed_prefix(pattern)
     for match in FileSystems.match([pattern])[0].metadata_list:
-        yield kind, match.path
+        yield kind, match.path, match.path[len(prefix) :] if match.path.startswith(prefix) else match.path
 
 
 class _ReadFile(beam.DoFn):
-    def process(self, kind_and_path):
-        kind, path = kind_and_path
+    def process(self, file):
+        kind, path, name = file
         try:
             stream = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
         except (OSError, IOError) as e:
-            yield TaggedOutput(DROPPED, Drop("read/unreadable_file", "", kind, f"{path}: {e}"))
+            yield TaggedOutput(DROPPED, Drop("read/unreadable_file", "", SOURCE_OF_KIND[kind], f"{path}: {e}"))
             return
         with stream:
-            for item in read_file(kind, stream, path):
+            for item in read_file(kind, stream, name):
                 yield TaggedOutput(DROPPED, item) if isinstance(item, Drop) else item
 
 

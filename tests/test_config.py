@@ -65,3 +65,12 @@ def test_cli_errors_are_one_line_exit_2_without_traceback(args, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_every_shipped_config_loads():
+    from pathlib import Path
+
+    configs = sorted(Path(__file__).parent.parent.joinpath("configs").glob("*.yaml"))
+    assert len(configs) >= 4
+    for path in configs:
+        load_config(str(path))

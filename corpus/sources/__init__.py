@@ -1,0 +1,101 @@
+"""Readers: raw input files -> Documents and Drops.
+
+    from corpus.sources import read_file, KINDS
+    for record in read_file("wet", stream, path): ...
+
+`stream` is the RAW byte stream of one file as opened from any filesystem
+(still compressed: gzip, bzip2 or plain, recognised by its magic bytes); the
+reader decompresses it itself (corpus/sources/compressed.py) so that a
+truncated or corrupt member is noticed and counted instead of raising.
+
+Counting rule (the manifest reconciles read = kept + dropped): every candidate
+record -- a WET `conversion`, a WARC `response`, a Wikipedia `<page>` --
+yields exactly one Document or one Drop. Other WARC record types are skipped
+without a Drop. A file-level failure (not a WARC at all, a compressed stream
+that ends early or is corrupt, a record or page cut by the end of the data)
+yields exactly one Drop for the unreadable remainder, after every record
+readable before it. Bad data never raises; only I/O errors of the underlying
+stream propagate (so the runner can retry the file).
+
+Offsets in Drop.detail ("path@offset") are byte offsets in the DECOMPRESSED
+stream (the WARC or XML bytes): the start of the record or page concerned, or
+the point where readable data ended. Some reasons append " <info>" after the
+offset (the content type, the HTTP status, the namespace, the missing header).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import BinaryIO, Iterator
+
+from corpus.schema import COMMONCRAWL, WIKIPEDIA, Document, Drop
+
+KINDS = ("wet", "warc", "wikipedia")
+SOURCE_OF_KIND = {"wet": COMMONCRAWL, "warc": COMMONCRAWL, "wikipedia": WIKIPEDIA}
+
+# Drop reasons of the read stage, each defined once here.
+READ_NOT_WARC = "read/not_warc"  # the (decompressed) file holds no WARC record at all
+READ_SKIPPED_BYTES = "read/skipped_bytes"  # bytes before the first WARC record (a fragment), skipped
+READ_TRUNCATED = "read/truncated"  # compressed stream, record or page cut short by the end of the data
+READ_CORRUPT = "read/corrupt"  # compressed data error or trailing garbage after the last member
+READ_MALFORMED = "read/malformed"  # the WARC/XML parser gave up on the rest of the file
+READ_MISSING_HEADER = "read/missing_header"  # conversion/response without WARC-Target-URI
+READ_BAD_HTTP = "read/bad_http"  # HTTP headers of a response unparseable
+READ_HTTP_STATUS = "read/http_status"  # HTTP status other than 200 (status in detail)
+READ_NOT_HTML = "read/not_html"  # payload not HTML (content type in detail)
+READ_UNDECODABLE = "read/undecodable"  # bytes not decodable as text in any plausible charset
+READ_EMPTY_TEXT = "read/empty_text"  # no text left after extraction and normalisation
+READ_WIKIPEDIA_REDIRECT = "read/wikipedia_redirect"
+READ_WIKIPEDIA_NAMESPACE = "read/wikipedia_namespace"  # namespace other than 0 (articles)
+READ_WIKIPEDIA_NOT_WIKITEXT = "read/wikipedia_not_wikitext"  # content model other than wikitext
+
+READ_REASONS = (
+    READ_NOT_WARC,
+    READ_SKIPPED_BYTES,
+    READ_TRUNCATED,
+    READ_CORRUPT,
+    READ_MALFORMED,
+    READ_MISSING_HEADER,
+    READ_BAD_HTTP,
+    READ_HTTP_STATUS,
+    READ_NOT_HTML,
+    READ_UNDECODABLE,
+    READ_EMPTY_TEXT,
+    READ_WIKIPEDIA_REDIRECT,
+    READ_WIKIPEDIA_NAMESPACE,
+    READ_WIKIPEDIA_NOT_WIKITEXT,
+)
+
+_MODULES = {"wet": "corpus.sources.wet", "warc": "corpus.sources.warc", "wikipedia": "corpus.sources.wikipedia"}
+
+
+def read_file(kind: str, stream: BinaryIO, path: str) -> Iterator[Document | Drop]:
+    """Documents and Drops of one raw (possibly compressed) input file of the given kind."""
+    if kind not in _MODULES:
+        raise ValueError(f"unknown input kind {kind!r}; expected one of {KINDS}")
+    return importlib.import_module(_MODULES[kind]).read(stream, path)
+
+
+_CC_SNAPSHOT = re.compile(r"CC-MAIN-\d{4}-\d{2}")
+_WIKI_DUMP = re.compile(r"(?<![A-Za-z0-9_])([a-z][a-z0-9_]*wiki(?:[a-z]+)?)-(\d{8}|latest)(?!\d)")
+
+
+def snapshot_from_path(path: str) -> str:
+    """The crawl or dump a file belongs to, from its path: "CC-MAIN-2024-22", "enwiki-20240501"; "" if absent.
+
+    CommonCrawl paths carry the crawl as a directory (crawl-data/CC-MAIN-2024-22/...);
+    Wikipedia dumps are named <dbname>-<YYYYMMDD>-pages-articles*.xml.bz2.
+    """
+    m = _CC_SNAPSHOT.search(path)
+    if m:
+        return m.group(0)
+    m = _WIKI_DUMP.search(path.rsplit("/", 1)[-1])
+    if m:
+        return f"{m.group(1)}-{m.group(2)}"
+    return ""
+
+
+def offset_detail(path: str, offset: int, info: str = "") -> str:
+    """Drop.detail: "path@offset", optionally followed by a space and some information."""
+    return f"{path}@{offset}" + (f" {info}" if info else "")

@@ -1,0 +1,123 @@
+"""WARC record iteration shared by the WET and WARC readers (FastWARC over our own decompression).
+
+`records()` yields, for the wanted record types, `WarcItem`s whose block is
+complete, and Drops for: leading bytes that are not a WARC record, a record
+cut short by the end of the data, a parser failure, a file with no WARC record
+at all, and a compressed stream that ends early or is corrupt -- the last four
+folded into exactly one Drop for the unreadable remainder.
+
+Why FastWARC, fed by corpus.sources.compressed rather than its own gzip reader:
+  * our layer handles gzip, multi-member gzip and bzip2 alike and reports
+    truncation/corruption (FastWARC's own reader stops silently at a cut
+    member, and warcio raises), so the remainder can be counted;
+  * the block is read raw (parse_http=False) so a short block is detectable by
+    comparing its length with Content-Length; HTTP parsing happens afterwards
+    (see warc.py).
+Measured figures and the warcio comparison: see corpus/sources/wet.py.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO, Iterator, NamedTuple
+
+from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+from corpus.schema import Drop
+from corpus.sources import (
+    READ_CORRUPT,
+    READ_MALFORMED,
+    READ_NOT_WARC,
+    READ_SKIPPED_BYTES,
+    READ_TRUNCATED,
+    offset_detail,
+)
+from corpus.sources.compressed import DecompressedStream
+
+_STREAM_ERRORS = {"truncated": READ_TRUNCATED, "corrupt": READ_CORRUPT}
+
+
+class WarcItem(NamedTuple):
+    """One complete WARC record of a wanted type."""
+
+    offset: int  # start of the record in the decompressed stream
+    headers: dict[str, str]  # WARC headers (first value of each name)
+    block: bytes  # the whole record block (for a response: HTTP headers + payload)
+
+
+def records(stream: BinaryIO, path: str, wanted: WarcRecordType, source: str) -> Iterator[WarcItem | Drop]:
+    """Complete WARC records of the wanted types, and Drops for what could not be read."""
+    data = DecompressedStream(stream)
+    n_records = 0  # records of any type, to tell "not a WARC" from "a WARC with nothing we want"
+    remainder: Drop | None = None
+    cut_header: int | None = None
+    # quirks_mode: tolerate LF-only header lines, WARC/0.18 and resynchronise on the next "WARC/" line.
+    # All types are iterated (not filtered with record_types) so that the first record's offset and
+    # the count of records are known.
+    iterator = ArchiveIterator(data, parse_http=False, quirks_mode=True, stream_detect=False)
+    try:
+        for record in iterator:
+            offset = record.stream_pos
+            if n_records == 0 and offset > 0:
+                yield Drop(READ_SKIPPED_BYTES, "", source, offset_detail(path, 0, f"{offset} bytes"))
+            n_records += 1
+            if cut_header is not None:  # a header without Content-Length, and the file went on: one bad record
+                yield Drop(READ_MALFORMED, "", source, offset_detail(path, cut_header, "no Content-Length"))
+                cut_header = None
+            if not (record.record_type & wanted):
+                record.reader.consume()
+                continue
+            if not record.headers.contains_key("Content-Length"):
+                cut_header = offset  # a header cut short at the end of the data, or a corrupt one
+                continue
+            block = record.reader.read()
+            if len(block) < record.content_length:
+                remainder = Drop(READ_TRUNCATED, "", source, offset_detail(path, offset))
+                break
+            headers = {}
+            for name, value in record.headers.items():
+                headers.setdefault(name, value)
+            yield WarcItem(offset, headers, block)
+    except (OSError, ValueError) as error:
+        reason = _STREAM_ERRORS.get(data.error) or (READ_MALFORMED if n_records else READ_NOT_WARC)
+        at = data.error_offset if data.error else data.position
+        remainder = Drop(reason, "", source, offset_detail(path, at, type(error).__name__))
+    if remainder is None and cut_header is not None:
+        remainder = Drop(READ_TRUNCATED, "", source, offset_detail(path, cut_header))
+    if remainder is not None:
+        if data.error:  # a record cut by a broken compressed stream: name the stream's failure
+            remainder = remainder._replace(reason=_STREAM_ERRORS[data.error])
+        yield remainder
+    elif data.error:
+        yield Drop(_STREAM_ERRORS[data.error], "", source, offset_detail(path, data.error_offset))
+    elif n_records == 0 and data.position > 0:
+        yield Drop(READ_NOT_WARC, "", source, offset_detail(path, 0))
+
+
+_MAX_REPLACED = 0.01  # share of U+FFFD tolerated when no charset decodes the bytes cleanly
+
+
+def decode(body: bytes, encodings: list[str | None]) -> str | None:
+    """`body` decoded with the first of `encodings` that decodes it strictly; None if undecodable.
+
+    When none decodes strictly, the first valid encoding is used with replacement characters,
+    provided they stay under 1% of the text (a few stray bytes in an otherwise good page);
+    beyond that the bytes are not text in any of these charsets.
+    """
+    tried: list[str] = []
+    for encoding in encodings:
+        if not encoding or encoding in tried:
+            continue
+        try:
+            text = body.decode(encoding)
+        except LookupError:
+            continue
+        except UnicodeDecodeError:
+            tried.append(encoding)
+            continue
+        return text[1:] if text.startswith("\ufeff") else text
+    if not tried:
+        return None
+    text = body.decode(tried[0], errors="replace")
+    if text.count("\ufffd") > _MAX_REPLACED * max(len(text), 1):
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
