@@ -7,13 +7,17 @@ would wrongly drop text written without spaces.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from typing import Callable, Iterable
+
+import regex
 
 from corpus.config import Filters
 from corpus.schema import Document
 from corpus.text import is_unspaced
+
+_LETTER = regex.compile(r"[\p{L}\p{M}]")
+_SPACE = regex.compile(r"\s")
 
 # A rule answers None (keep) or a drop reason without the stage prefix.
 Rule = Callable[[Document], "str | None"]
@@ -29,12 +33,11 @@ def min_words(limit: int) -> Rule:
 
 def min_letter_ratio(limit: float) -> Rule:
     def rule(doc: Document) -> str | None:
-        visible = [c for c in doc.text if not c.isspace()]
+        visible = len(doc.text) - len(_SPACE.findall(doc.text))
         if not visible:
             return "no_letters"
         # Letters and combining marks: Indic vowel signs and Thai tone marks belong to their words.
-        letters = sum(1 for c in visible if unicodedata.category(c)[0] in "LM")
-        return "few_letters" if letters / len(visible) < limit else None
+        return "few_letters" if len(_LETTER.findall(doc.text)) / visible < limit else None
 
     return rule
 

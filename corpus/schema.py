@@ -8,7 +8,7 @@ annotations, so the two cannot drift apart.
 from __future__ import annotations
 
 import hashlib
-from typing import NamedTuple, get_type_hints
+from typing import Mapping, NamedTuple, get_type_hints
 
 import pyarrow as pa
 
@@ -39,6 +39,9 @@ class Document(NamedTuple):
     input_file: str  # the file this record was read from
     n_chars: int  # characters of text
     n_words: int  # whitespace words, or characters for scripts written without spaces
+    signals: Mapping[str, float]  # quality signals (rule -> measured value), so users can re-filter
+    lid_model: str  # the language identifier that decided `lang`
+    lid_other: str  # another identifier's label where it disagreed ("" otherwise)
     dup_count: int  # documents this one stands for after dedup (itself included)
     repetition: int  # index of this copy when rebalancing up-samples (0 = first copy)
 
@@ -68,7 +71,7 @@ class Drop(NamedTuple):
     detail: str  # file and offset, or the document id, for the log
 
 
-_ARROW_TYPES = {str: pa.string(), int: pa.int64(), float: pa.float64()}
+_ARROW_TYPES = {str: pa.string(), int: pa.int64(), float: pa.float64(), Mapping[str, float]: pa.map_(pa.string(), pa.float64())}
 
 
 def arrow_schema(record: type) -> pa.Schema:
@@ -122,6 +125,9 @@ def new_document(
         input_file=input_file,
         n_chars=len(text),
         n_words=count_words(text),
+        signals={},
+        lid_model="",
+        lid_other="",
         dup_count=1,
         repetition=0,
     )

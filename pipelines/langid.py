@@ -30,7 +30,9 @@ class _Identify(beam.DoFn):
 
     def process(self, batch: list[Document]):
         for doc, pred in zip(batch, self.model.predict([d.text for d in batch])):
-            doc = doc._replace(lang=pred.lang, lang_score=pred.score, lang2=pred.lang2, lang2_score=pred.lang2_score)
+            doc = doc._replace(
+                lang=pred.lang, lang_score=pred.score, lang2=pred.lang2, lang2_score=pred.lang2_score, lid_model="fasttext"
+            )
             threshold = self.config.min_score_per_lang.get(doc.lang, self.config.min_score)
             yield drop("langid", "low_score", doc) if doc.lang_score < threshold else doc
 
