@@ -10,7 +10,7 @@ records/s and MB/s of decompressed WARC bytes. Variants:
   * fastwarc/ours        FastWARC over corpus.sources.compressed.DecompressedStream (what the reader uses)
   * reader/wet           the whole WET reader (decode + normalise + Document), for scale
 Robustness: complete records of each type each library returns on every file
-of /work/shared/data/commoncrawl/malformed/, and whether it raised.
+of ../shared/data/commoncrawl/malformed/, and whether it raised.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import platform
 import shutil
 import tempfile
 import time
+from pathlib import Path
 from collections import Counter
 
 import fastwarc
@@ -34,7 +35,7 @@ from warcio.archiveiterator import ArchiveIterator as WarcioIterator
 from corpus.sources import read_file
 from corpus.sources.compressed import DecompressedStream
 
-DATA = "/work/shared/data/commoncrawl"
+DATA = str(Path(__file__).resolve().parents[2] / "shared" / "data" / "commoncrawl")
 WET = f"{DATA}/CC-MAIN-2020-50-excerpt.warc.wet.gz"
 MALFORMED = f"{DATA}/malformed"
 

@@ -115,11 +115,15 @@ def assemble_manifest(
 ) -> dict[str, Any]:
     """The manifest from the build's own statistics ("kind|key[|lang]" -> amount).
 
+    Kinds read, dropped, kept(_chars) and written(_chars) make the document
+    counts; any other kind (a stage's own statistics) is kept under "stats".
+
     Everything but `run` (timestamps, durations, runner) is a function of the
     inputs and config, so two builds of the same inputs give the same manifest.
     """
     read: dict[str, int] = {}
     dropped: dict[str, int] = {}
+    other: dict[str, dict[str, int]] = {}  # statistics of later stages, by kind
     languages: dict[str, dict[str, Any]] = {}
 
     def language(lang: str) -> dict[str, Any]:
@@ -138,6 +142,8 @@ def assemble_manifest(
                 language(lang)["dropped"][reason] = amount
         elif kind in ("kept", "kept_chars", "written", "written_chars"):
             language(rest)[kind] += amount
+        else:
+            other.setdefault(kind, {})[rest] = amount
     for lang, rate in rates.items():
         language(lang)["rate"] = round(rate, 6)
     for lang in languages.values():
@@ -154,6 +160,7 @@ def assemble_manifest(
             "written": sum(v["written"] for v in languages.values()),
         },
         "languages": dict(sorted(languages.items())),
+        "stats": {kind: dict(sorted(values.items())) for kind, values in sorted(other.items())},
         "shards": sorted(shards, key=lambda s: s["path"]),
         "tokenizer": dict(tokenizer or {}),
         "run": dict(run),

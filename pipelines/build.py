@@ -42,6 +42,7 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
     docs, langid_dropped = docs | "LanguageID" >> IdentifyLanguage(config.langid)
     docs, filter_dropped = docs | "QualityFilter" >> QualityFilter(config.filters)
     dropped = [read_dropped, langid_dropped, filter_dropped]
+    stats = []  # (key, amount) PCollections of the stages: "kind|key" summed into the manifest
     if config.dedup.exact:
         docs, exact_dropped = docs | "ExactDedup" >> ExactDedup()
         dropped.append(exact_dropped)
@@ -58,14 +59,19 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
         tokenizer | "WriteTokenizerInfo" >> WriteJsonLines(FileSystems.join(work, "tokenizer.jsonl"))
 
     all_dropped = dropped | "AllDrops" >> beam.Flatten()
-    stats = (
+    stats += [
         read | "ReadStats" >> beam.Map(lambda d: (f"read|{d.source}", 1)),
         read_dropped | "ReadDropStats" >> beam.Map(lambda d: (f"read|{d.source}", 1)),
         all_dropped | "DropStats" >> beam.Map(drop_stat),
         kept | "KeptStats" >> beam.FlatMap(doc_stats("kept")),
         written | "WrittenStats" >> beam.FlatMap(doc_stats("written")),
-    ) | "AllStats" >> beam.Flatten()
-    stats | "SumStats" >> SumStats() | "WriteStats" >> WriteJsonLines(FileSystems.join(work, "stats.jsonl"))
+    ]
+    (
+        stats
+        | "AllStats" >> beam.Flatten()
+        | "SumStats" >> SumStats()
+        | "WriteStats" >> WriteJsonLines(FileSystems.join(work, "stats.jsonl"))
+    )
     rates | "WriteRates" >> WriteJsonLines(FileSystems.join(work, "rates.jsonl"))
     shards | "WriteShardList" >> WriteJsonLines(FileSystems.join(work, "shards.jsonl"))
 

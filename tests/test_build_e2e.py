@@ -1,38 +1,12 @@
 """End to end: the demo release build on the DirectRunner, and on the PortableRunner (Fn API)."""
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pyarrow.parquet as pq
-import pytest
 import sentencepiece as spm
 
 from corpus import release
 from corpus.config import load_config
 from pipelines.build import run_build
 from pipelines.cli import DEMO_CONFIG, with_demo_inputs
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """`corpus demo` as a user runs it: the console command, its output, its release."""
-    out = tmp_path_factory.mktemp("release")
-    result = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "demo", "--out", str(out)], capture_output=True, text=True, timeout=600
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out, result.stdout, json.loads((out / "manifest.json").read_text())
-
-
-@pytest.fixture(scope="module")
-def truth(tmp_path_factory):
-    from corpus.demo import write_demo_inputs
-
-    folder = tmp_path_factory.mktemp("truth")
-    write_demo_inputs(str(folder))
-    return json.loads((folder / "truth.json").read_text())
 
 
 def test_layout(demo):

@@ -36,7 +36,9 @@ from corpus.sources import (
 from corpus.sources.compressed import DecompressedStream
 from corpus.sources.wikipedia import wikitext_to_text
 
-DATA = "/work/shared/data"
+from conftest import SHARED_DATA
+
+DATA = str(SHARED_DATA)
 CC = f"{DATA}/commoncrawl"
 WIKI = f"{DATA}/wikipedia"
 

@@ -1,0 +1,39 @@
+"""Shared fixtures: one demo release build per test session, reused by every end-to-end test."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """`corpus demo` as a user runs it: (release folder, printed output, manifest)."""
+    out = tmp_path_factory.mktemp("demo") / "release"
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "demo", "--out", str(out)], capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out, result.stdout, json.loads((out / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def truth(tmp_path_factory):
+    """What the demo inputs planted (duplicates, parallel articles, counts), from corpus.demo."""
+    from corpus.demo import write_demo_inputs
+
+    folder = tmp_path_factory.mktemp("truth")
+    write_demo_inputs(str(folder))
+    return json.loads((folder / "truth.json").read_text())
+
+
+@pytest.fixture
+def shared_data():
+    """The real third-party samples beside the project; tests using them skip when absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
