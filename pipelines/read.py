@@ -5,11 +5,10 @@ from __future__ import annotations
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.pvalue import TaggedOutput
 
 from corpus.schema import Drop
 from corpus.sources import SOURCE_OF_KIND, read_file
-from pipelines.common import DROPPED, split_outputs
+from pipelines.common import split_outputs
 
 def _fixed_prefix(pattern: str) -> str:
     """The folder part of a pattern before its first wildcard."""
@@ -32,11 +31,10 @@ class _ReadFile(beam.DoFn):
         try:
             stream = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
         except (OSError, IOError) as e:
-            yield TaggedOutput(DROPPED, Drop("read/unreadable_file", "", SOURCE_OF_KIND[kind], f"{path}: {e}"))
+            yield Drop("read/unreadable_file", "", SOURCE_OF_KIND[kind], f"{path}: {e}")
             return
         with stream:
-            for item in read_file(kind, stream, name):
-                yield TaggedOutput(DROPPED, item) if isinstance(item, Drop) else item
+            yield from read_file(kind, stream, name)
 
 
 class ReadDocuments(beam.PTransform):

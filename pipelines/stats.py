@@ -14,6 +14,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from corpus.schema import Document, Drop
+from pipelines.write import write_file
 
 
 def drop_stat(drop: Drop) -> tuple[str, int]:
@@ -32,17 +33,28 @@ def doc_stats(prefix: str):
 
 
 class WriteJsonLines(beam.PTransform):
-    """A small PCollection (statistics, shard list) written as one JSON-lines file."""
+    """A small PCollection (statistics, shard list) written as one sorted JSON-lines file.
+
+    Written by the project's own writer on one worker rather than a Beam file sink:
+    the same bytes on every runner (the DaskRunner loses the output of Beam's sinks).
+    """
 
     def __init__(self, path: str):
         super().__init__()
         self.path = path
 
     def expand(self, pcoll):
+        path = self.path
+
+        def write(_, lines):
+            write_file(path, "".join(sorted(line + "\n" for line in lines)).encode("utf-8"))
+
         return (
             pcoll
             | "ToJson" >> beam.Map(lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-            | "Write" >> beam.io.WriteToText(self.path, num_shards=1, shard_name_template="")
+            | "OneWorker" >> beam.Map(lambda line: (None, line))
+            | "Gather" >> beam.GroupByKey()
+            | "Write" >> beam.MapTuple(write)
         )
 
 
