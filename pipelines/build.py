@@ -28,6 +28,8 @@ from pipelines.stats import SumStats, WriteJsonLines, doc_stats, drop_stat
 from pipelines.tokenizer import TrainTokenizer
 from pipelines.write import WriteShards
 
+# Our fixed DaskRunner (see pipelines/dask.py) under the name users know.
+RUNNER_ALIASES = {"--runner=DaskRunner": "--runner=pipelines.dask.DaskRunner"}
 WORK_DIR = "_work"  # the build's own statistics, turned into manifest.json at the end
 PACKAGES = ("apache-beam", "pyarrow", "datasketch", "fasttext-numpy2-wheel", "sentencepiece", "warcio", "fastwarc", "resiliparse", "mwparserfromhell", "corpus-builder")
 
@@ -118,7 +120,7 @@ def finish_release(config: BuildConfig, run: dict[str, Any]) -> dict[str, Any]:
 
 def run_build(config: BuildConfig, beam_args: list[str]) -> dict[str, Any]:
     """Run the whole build on the runner the Beam options name (DirectRunner by default)."""
-    options = PipelineOptions(beam_args)
+    options = PipelineOptions([RUNNER_ALIASES.get(arg, arg) for arg in beam_args])
     started = time.time()
     with beam.Pipeline(options=options) as p:
         build_pipeline(p, config)
