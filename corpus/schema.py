@@ -47,19 +47,25 @@ class Document(NamedTuple):
 
 
 class BitextPair(NamedTuple):
-    """A pair of sentences that translate each other, for Translation Language Modelling."""
+    """A pair of sentences that translate each other, for Translation Language Modelling.
 
-    id: str
-    lang1: str
-    lang2: str
-    text1: str
-    text2: str
-    score: float  # margin or alignment score; higher is better
-    method: str  # how the pair was found, e.g. "wikipedia-langlinks/dp-align"
-    doc_id1: str
-    doc_id2: str
-    url1: str
-    url2: str
+    The source side is the pair's first language in sorted order, so every pair of
+    bitext/<src_lang>-<tgt_lang>/ has the same orientation.
+    """
+
+    id: str  # make_id(src_lang, tgt_lang, src_text, tgt_text)
+    src_lang: str  # ISO 639-3 + script, e.g. "eng_Latn"
+    tgt_lang: str
+    src_text: str
+    tgt_text: str
+    score: float  # ratio margin (Artetxe and Schwenk 2019); higher is better, 1 = no better than neighbours
+    method: str  # "<candidates>/<aligner>/<encoder>", e.g. "wikipedia-langlinks/dp-align/lexical"
+    src_doc_id: str  # Document.id of each side
+    tgt_doc_id: str
+    src_url: str  # page URL (Wikipedia article URL)
+    tgt_url: str
+    src_title: str
+    tgt_title: str
 
 
 class Drop(NamedTuple):
@@ -69,6 +75,11 @@ class Drop(NamedTuple):
     lang: str  # "" when not known yet
     source: str
     detail: str  # file and offset, or the document id, for the log
+
+
+def is_a(record: object, kind: type) -> bool:
+    """isinstance by shape: a runner may decode a row into a look-alike NamedTuple type."""
+    return getattr(record, "_fields", None) == kind._fields
 
 
 _ARROW_TYPES = {str: pa.string(), int: pa.int64(), float: pa.float64(), Mapping[str, float]: pa.map_(pa.string(), pa.float64())}

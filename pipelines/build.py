@@ -1,6 +1,6 @@
 """The release build: raw dumps in, a multilingual corpus release out.
 
-    read -> language ID -> quality filter -> exact dedup -> near dedup
+    read -> language ID -> quality filter -> exact, near and paragraph dedup
          -> sampling rates -> rebalance -> Parquet shards
                                         -> SentencePiece tokenizer
 """
@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from importlib import metadata
 from typing import Any
@@ -18,15 +19,15 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 import pipelines.records  # noqa: F401  (registers the record coders)
 from corpus import release
-from corpus.config import BuildConfig
-from pipelines.dedup import ExactDedup, NearDedup
+from corpus.config import BuildConfig, ConfigError
+from pipelines.dedup import Deduplicate
 from pipelines.filters import QualityFilter
 from pipelines.langid import IdentifyLanguage
 from pipelines.read import ReadDocuments
 from pipelines.rebalance import Rebalance, SamplingRates
 from pipelines.stats import SumStats, WriteJsonLines, doc_stats, drop_stat
 from pipelines.tokenizer import TrainTokenizer
-from pipelines.write import WriteShards
+from pipelines.write import WriteShards, write_file
 
 # Our fixed DaskRunner (see pipelines/dask.py) under the name users know.
 RUNNER_ALIASES = {"--runner=DaskRunner": "--runner=pipelines.dask.DaskRunner"}
@@ -39,25 +40,28 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
     work = FileSystems.join(out, WORK_DIR)
     inputs = config.inputs.model_dump(include={"wet", "warc", "wikipedia"})
 
-    docs, read_dropped = p | "Read" >> ReadDocuments(inputs)
+    docs, read_dropped = p | "Read" >> ReadDocuments(inputs, config.read)
     read = docs
-    docs, langid_dropped = docs | "LanguageID" >> IdentifyLanguage(config.langid)
+    language_id = IdentifyLanguage(config.langid)  # its .stats count split parts, removed lines, disagreements
+    docs, langid_dropped = docs | "LanguageID" >> language_id
     docs, filter_dropped = docs | "QualityFilter" >> QualityFilter(config.filters)
     dropped = [read_dropped, langid_dropped, filter_dropped]
-    stats = []  # (key, amount) PCollections of the stages: "kind|key" summed into the manifest
-    if config.dedup.exact:
-        docs, exact_dropped = docs | "ExactDedup" >> ExactDedup()
-        dropped.append(exact_dropped)
-    if config.dedup.near:
-        docs, near_dropped = docs | "NearDedup" >> NearDedup(config.dedup)
-        dropped.append(near_dropped)
+    stats = [language_id.stats]  # (key, amount) PCollections of the stages: "kind|key" summed into the manifest
+    docs, dedup_dropped, dedup_stats = docs | "Dedup" >> Deduplicate(config.dedup)
+    dropped.append(dedup_dropped)
+    stats.append(dedup_stats)
     kept = docs
+    if config.bitext.enabled:
+        from pipelines.bitext import MineBitext
+
+        stats.append(kept | "MineBitext" >> MineBitext(
+            config.bitext, config.inputs.langlinks, out, config.output.shard_bytes, config.output.compression))
 
     rates = kept | "SamplingRates" >> SamplingRates(config.rebalance)
-    written = kept | "Rebalance" >> Rebalance(rates, config.rebalance.seed)
+    written = kept | "Rebalance" >> Rebalance(rates, config.rebalance.seed, config.rebalance.source_weights)
     shards = written | "WriteShards" >> WriteShards(out, config.output)
     if config.tokenizer.enabled:
-        tokenizer = written | "TrainTokenizer" >> TrainTokenizer(out, config.tokenizer)
+        tokenizer = kept | "TrainTokenizer" >> TrainTokenizer(out, config.tokenizer, config.rebalance, rates)
         tokenizer | "WriteTokenizerInfo" >> WriteJsonLines(FileSystems.join(work, "tokenizer.jsonl"))
 
     all_dropped = dropped | "AllDrops" >> beam.Flatten()
@@ -67,6 +71,7 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
         all_dropped | "DropStats" >> beam.Map(drop_stat),
         kept | "KeptStats" >> beam.FlatMap(doc_stats("kept")),
         written | "WrittenStats" >> beam.FlatMap(doc_stats("written")),
+        kept | "LengthStats" >> beam.Map(lambda d: (f"doc_length|{d.lang}|{release.length_bucket(d.n_chars)}", 1)),
     ]
     (
         stats
@@ -114,13 +119,55 @@ def finish_release(config: BuildConfig, run: dict[str, Any]) -> dict[str, Any]:
         f.write(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False).encode("utf-8") + b"\n")
     with FileSystems.create(FileSystems.join(out, release.CARD)) as f:
         f.write(release.dataset_card(manifest).encode("utf-8"))
+    if config.output.report:
+        from corpus import report  # matplotlib is loaded only where the report is drawn, not on workers
+
+        for relative, data in report.render(manifest).items():
+            write_file(FileSystems.join(out, relative), data)
     FileSystems.delete([work])
     return manifest
 
 
+def runs_remotely(options: PipelineOptions) -> bool:
+    """Whether the runner's workers are other machines: Dataflow, or a portable runner with its own job server."""
+    opts = options.get_all_options()
+    runner = (opts.get("runner") or "DirectRunner").rsplit(".", 1)[-1]
+    if runner in ("DataflowRunner", "TestDataflowRunner"):
+        return True
+    if runner == "PortableRunner":  # no endpoint or "embed": an in-process job server; LOOPBACK: workers in this process
+        return opts.get("job_endpoint") not in (None, "", "embed") and opts.get("environment_type") != "LOOPBACK"
+    if runner == "FlinkRunner":
+        return opts.get("flink_master") not in (None, "[local]", "[auto]")
+    if runner == "SparkRunner":
+        return not (opts.get("spark_master_url") or "local").startswith("local")
+    return False
+
+
+def check_paths_reach_workers(config: BuildConfig, options: PipelineOptions) -> None:
+    """Remote workers cannot read this machine's disk: refuse local inputs, output or model, in one line."""
+    if not runs_remotely(options):
+        return
+    paths = [("--out", config.output.dir), ("langid.model", getattr(config.langid, "model", None))]
+    paths += [(f"--input {kind}", p) for kind, ps in config.inputs.model_dump(exclude={"demo"}).items() for p in ps]
+    for what, path in paths:
+        if path and "://" not in path:
+            runner = options.get_all_options().get("runner")
+            raise ConfigError(f"{what} {path} is a path on this machine, which the workers of {runner} cannot read; "
+                              "use gs://, s3://, hdfs:// or another filesystem they share")
+
+
+def local_defaults(beam_args: list[str]) -> list[str]:
+    """Without a runner or running mode named, the DirectRunner uses every core: one worker process per core
+    (benchmarks/RESULTS.md, "DirectRunner modes")."""
+    if any(a.startswith(("--runner", "--direct_running_mode", "--direct_num_workers")) for a in beam_args):
+        return beam_args
+    return [*beam_args, "--direct_running_mode=multi_processing", f"--direct_num_workers={os.cpu_count() or 1}"]
+
+
 def run_build(config: BuildConfig, beam_args: list[str]) -> dict[str, Any]:
     """Run the whole build on the runner the Beam options name (DirectRunner by default)."""
-    options = PipelineOptions([RUNNER_ALIASES.get(arg, arg) for arg in beam_args])
+    options = PipelineOptions([RUNNER_ALIASES.get(arg, arg) for arg in local_defaults(beam_args)])
+    check_paths_reach_workers(config, options)
     started = time.time()
     with beam.Pipeline(options=options) as p:
         build_pipeline(p, config)

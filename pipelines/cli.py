@@ -2,11 +2,16 @@
 
     corpus build CONFIG.yaml [--set KEY=VALUE]... [--input KIND=GLOB]... [--out DIR] [-- BEAM OPTIONS]
     corpus demo --out DIR [-- BEAM OPTIONS]
+    corpus mine CONFIG.yaml --out OUT [--input langlinks=GLOB]...   mine bitext from an existing release's docs/
+    corpus inspect OUT      print a release's summary tables from its manifest
+    corpus langid [FILE] [--model fasttext|heliport|ensemble|PATH] [--paragraphs]   lang<TAB>score per line
+    corpus verify OUT       re-check checksums, row counts and reconciliation; non-zero exit on a mismatch
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import shutil
@@ -28,10 +33,19 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build a release from a YAML config")
     build.add_argument("config", help="YAML file overriding the defaults (see configs/)")
     demo = commands.add_parser("demo", help="write the built-in sample inputs and build a release from them")
-    for command in (build, demo):
-        command.add_argument("--out", required=command is demo, help="release directory (any Beam filesystem)")
+    mine = commands.add_parser("mine", help="mine parallel sentences from an existing release's documents")
+    mine.add_argument("config", help="YAML file (its bitext section and langlinks inputs are used)")
+    for command in (build, demo, mine):
+        command.add_argument("--out", required=command is not build, help="release directory (any Beam filesystem)")
         command.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override a config value, e.g. --set dedup.threshold=0.7")
         command.add_argument("--input", dest="inputs", action="append", default=[], metavar="KIND=GLOB", help="add input files; KIND is wet, warc, wikipedia or langlinks")
+    commands.add_parser("inspect", help="print a release's summary tables").add_argument("out", help="release directory")
+    commands.add_parser("verify", help="check a release against its manifest").add_argument("out", help="release directory")
+    langid = commands.add_parser("langid", help="print lang<TAB>score per input line, as the build decides it")
+    langid.add_argument("file", nargs="?", help="text file, one line per item (stdin when absent)")
+    langid.add_argument("--model", help="fasttext, heliport, ensemble (the default) or the path of a fastText model")
+    langid.add_argument("--paragraphs", action="store_true", help="the paragraph label of each line (document mode off)")
+    langid.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override a config value, e.g. --set langid.min_score=0.3")
     return parser
 
 
@@ -55,6 +69,8 @@ def _check_inputs(config: BuildConfig) -> None:
     if not patterns and not config.inputs.demo:
         raise ConfigError("no inputs: give --input KIND=GLOB or inputs in the config")
     for kind, pattern in patterns:
+        if pattern.startswith(("http://", "https://")):
+            continue  # no Beam filesystem matches URLs: they are opened (with retries) when read
         try:
             found = FileSystems.match([pattern])[0].metadata_list
         except Exception as e:  # Beam raises BeamIOError with the filesystem's reason
@@ -80,14 +96,95 @@ def _summary(manifest: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _read_release_file(out: str, relative: str) -> bytes | None:
+    from apache_beam.io.filesystems import FileSystems
+
+    path = FileSystems.join(out, relative)
+    if not FileSystems.exists(path):
+        return None
+    with FileSystems.open(path) as f:
+        return f.read()
+
+
+def _load_manifest(out: str) -> dict[str, Any]:
+    data = _read_release_file(out, release.MANIFEST)
+    if data is None:
+        raise ConfigError(f"{out} has no {release.MANIFEST}: not a release, or the build did not finish")
+    return json.loads(data)
+
+
+def _inspect(out: str) -> int:
+    manifest = _load_manifest(out)
+    print(_summary(manifest) + "\n\n" + release.describe(manifest))
+    return 0
+
+
+def _verify(out: str) -> int:
+    """Every shard against its checksum and row count, the counts against each other; 1 on any problem."""
+    from apache_beam.io.filesystems import FileSystems
+
+    manifest = _load_manifest(out)
+    found = FileSystems.match([FileSystems.join(out, "**.parquet")])[0].metadata_list
+    root = FileSystems.join(out, "")
+    present = [m.path[len(root):].lstrip("/") for m in found]
+    problems = release.verify(manifest, lambda relative: _read_release_file(out, relative), present)
+    for problem in problems:
+        print(f"FAIL {problem}")
+    files = len(manifest["shards"]) + len((manifest.get("tokenizer") or {}).get("files", {}))
+    print(f"{out}: {len(problems)} problem(s) in {files} files" if problems else f"{out}: OK, {files} files match the manifest")
+    return 1 if problems else 0
+
+
+def _langid(args: argparse.Namespace) -> int:
+    from pipelines.langid import identifier_config, label_lines
+
+    config = identifier_config(args.model, load_config(None, args.overrides).langid)
+    with open(args.file, encoding="utf-8") if args.file else sys.stdin as f:
+        lines = [line.rstrip("\n") for line in f]
+    for out in label_lines(lines, config, args.paragraphs):
+        print(out)
+    return 0
+
+
+def _mine(config: BuildConfig, beam_args: list[str]) -> int:
+    """`corpus mine`: bitext of a release built before, written into it; demo inputs give the langlinks."""
+    from pipelines.bitext import run_mine
+
+    demo_dir = tempfile.mkdtemp(prefix="corpus-demo-inputs-") if config.inputs.demo else None
+    try:
+        if demo_dir:
+            config = with_demo_inputs(config, demo_dir)
+        started = time.time()
+        manifest = run_mine(config, beam_args)
+    finally:
+        if demo_dir:
+            shutil.rmtree(demo_dir, ignore_errors=True)
+    pairs = manifest["stats"].get("bitext_pairs", {})
+    by_pair: dict[str, int] = {}
+    for key, count in pairs.items():
+        by_pair[key.split("|")[0]] = by_pair.get(key.split("|")[0], 0) + count
+    print(f"mining finished in {time.time() - started:.1f} s -> {config.output.dir}/bitext\n")
+    print(f"{'language pair':<24}{'pairs':>8}")
+    for name, count in sorted(by_pair.items(), key=lambda kv: -kv[1]):
+        print(f"{name:<24}{count:>8,}")
+    return 0
+
+
 def run(argv: list[str]) -> int:
     args_part, beam_args = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
     args = _parser().parse_args(args_part)
+    if args.command == "langid":
+        return _langid(args)
+    if args.command in ("inspect", "verify"):
+        return _inspect(args.out) if args.command == "inspect" else _verify(args.out)
     config_path = str(DEMO_CONFIG) if args.command == "demo" else args.config
     overrides = list(args.overrides) + ([f"output.dir={args.out}"] if args.out else [])
     config = load_config(config_path, overrides, args.inputs)
     if not config.output.dir:
         raise ConfigError("no output directory: give --out DIR or output.dir in the config")
+
+    if args.command == "mine":
+        return _mine(config, beam_args)
 
     demo_dir = None
     if config.inputs.demo:

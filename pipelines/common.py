@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import apache_beam as beam
 
-from corpus.schema import Document, Drop
+from corpus.schema import Document, Drop, is_a
 
 
 def split_outputs(pcoll, label: str, fn):
@@ -15,8 +15,8 @@ def split_outputs(pcoll, label: str, fn):
     split costs no serialisation.
     """
     results = pcoll | label >> beam.ParDo(fn)
-    kept = results | f"{label}/Kept" >> beam.Filter(lambda item: isinstance(item, Document)).with_output_types(Document)
-    dropped = results | f"{label}/Dropped" >> beam.Filter(lambda item: isinstance(item, Drop)).with_output_types(Drop)
+    kept = results | f"{label}/Kept" >> beam.Filter(lambda item: is_a(item, Document)).with_output_types(Document)
+    dropped = results | f"{label}/Dropped" >> beam.Filter(lambda item: is_a(item, Drop)).with_output_types(Drop)
     return kept, dropped
 
 

@@ -1,4 +1,4 @@
-"""Language identification with fastText, in batches, the model loaded once per worker."""
+"""Language identification in batches, the identifier loaded once per worker."""
 
 from __future__ import annotations
 
@@ -11,39 +11,83 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import LangId
-from corpus.langid import LanguageIdentifier
-from corpus.schema import Document
-from pipelines.common import drop, split_outputs
+from corpus.langid import load_identifier
+from corpus.langid.documents import DocumentLanguage
+from corpus.schema import Document, Drop, is_a
+from pipelines.common import drop
+
+
+def local_model(path: str | None) -> str | None:
+    """A model on a remote filesystem is copied next to the worker once; local paths stay as they are."""
+    if path and "://" in path:
+        local = os.path.join(tempfile.mkdtemp(), os.path.basename(path))
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as src, open(local, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        return local
+    return path
+
+
+def document_language(config: LangId) -> DocumentLanguage:
+    """The language decider of a config: what the pipeline and `corpus langid` both run."""
+    identifier = load_identifier(config.identifier, local_model(config.model), config.ensemble_threshold, config.ensemble_threshold_per_lang)
+    return DocumentLanguage(identifier, config)
+
 
 class _Identify(beam.DoFn):
     def __init__(self, config: LangId):
         self.config = config
 
     def setup(self):
-        path = self.config.model
-        if path and "://" in path:  # a model on a remote filesystem: copy it next to the worker
-            local = os.path.join(tempfile.mkdtemp(), os.path.basename(path))
-            with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as src, open(local, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-            path = local
-        self.model = LanguageIdentifier(path)
+        self.decider = document_language(self.config)
 
     def process(self, batch: list[Document]):
-        for doc, pred in zip(batch, self.model.predict([d.text for d in batch])):
-            doc = doc._replace(
-                lang=pred.lang, lang_score=pred.score, lang2=pred.lang2, lang2_score=pred.lang2_score, lid_model="fasttext"
-            )
-            threshold = self.config.min_score_per_lang.get(doc.lang, self.config.min_score)
-            yield drop("langid", "low_score", doc) if doc.lang_score < threshold else doc
+        decisions, stats = self.decider.identify(batch)
+        for doc, why in decisions:
+            yield drop("langid", why, doc) if why else doc
+        yield from stats  # ("kind|key", amount) tuples, split from documents and drops by type
 
 
 class IdentifyLanguage(beam.PTransform):
-    """fastText language ID in batches; documents below the confidence threshold are dropped."""
+    """Language ID per paragraph and document; returns (kept, dropped); `.stats` holds ("kind|key", amount)."""
 
     def __init__(self, config: LangId):
         super().__init__()
         self.config = config
+        self.stats = None
 
     def expand(self, docs):
         batches = docs | "Batch" >> beam.BatchElements(min_batch_size=16, max_batch_size=self.config.batch_size)
-        return split_outputs(batches, "Predict", _Identify(self.config))
+        results = batches | "Predict" >> beam.ParDo(_Identify(self.config))
+        self.stats = results | "Stats" >> beam.Filter(lambda item: isinstance(item, tuple) and not (is_a(item, Document) or is_a(item, Drop)))
+        kept = results | "Kept" >> beam.Filter(lambda item: is_a(item, Document)).with_output_types(Document)
+        dropped = results | "Dropped" >> beam.Filter(lambda item: is_a(item, Drop)).with_output_types(Drop)
+        return kept, dropped
+
+
+def identifier_config(model: str | None, overrides: LangId = LangId()) -> LangId:
+    """`--model fasttext|heliport|ensemble|PATH` as a config: a PATH is a fastText model."""
+    if model is None:
+        return overrides
+    if model in ("fasttext", "heliport", "ensemble"):
+        return overrides.model_copy(update={"identifier": model})
+    return overrides.model_copy(update={"identifier": "fasttext", "model": model})
+
+
+def label_lines(lines: list[str], config: LangId, paragraphs: bool = False, batch: int = 1024):
+    """`corpus langid`: per input line, "lang<TAB>score", with a third column "langid/<why>" when the build would drop it.
+
+    By default each line is a document, decided exactly as the build decides (script check, thresholds);
+    with `paragraphs` each line gets the label the paragraph stage gives it, before any document rule.
+    """
+    from corpus.schema import new_document
+
+    decider = document_language(config)
+    for start in range(0, len(lines), batch):
+        chunk = lines[start : start + batch]
+        if paragraphs:
+            for p in decider.identifier.predict(chunk):
+                yield f"{p.lang}\t{p.score:.4f}"
+            continue
+        decisions, _ = decider.identify([new_document(source="commoncrawl", text=line) for line in chunk])
+        for doc, why in decisions:
+            yield f"{doc.lang}\t{doc.lang_score:.4f}" + (f"\tlangid/{why}" if why else "")

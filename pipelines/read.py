@@ -1,14 +1,19 @@
-"""Read input files: match patterns, spread files over workers, read and extract records."""
+"""Read input files: expand patterns and listings, split multistream dumps, spread the work, read and extract."""
 
 from __future__ import annotations
+
+import logging
 
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from corpus.schema import Drop
-from corpus.sources import SOURCE_OF_KIND, read_file
+from corpus.config import Read
+from corpus.schema import Drop, is_a
+from corpus.sources import FILE_LEVEL_REASONS, READ_UNREADABLE_FILE, SOURCE_OF_KIND, multistream, read_file
+from corpus.sources.remote import HttpStream, is_listing, is_url, listing_paths
 from pipelines.common import split_outputs
+
 
 def _fixed_prefix(pattern: str) -> str:
     """The folder part of a pattern before its first wildcard."""
@@ -16,39 +21,94 @@ def _fixed_prefix(pattern: str) -> str:
     return pattern[: pattern.rfind("/", 0, wildcard) + 1]
 
 
-def _match(kind_and_pattern):
-    """(kind, path, name): name is the path below the pattern's fixed folder, the file's
-    provenance in the release, the same wherever the inputs are mounted."""
+def open_input(path: str, options: Read):
+    """The raw bytes of an input: https:// streamed with retries, anything else through Beam's FileSystems."""
+    if is_url(path):
+        return HttpStream(path, retries=options.http_retries, backoff=options.http_backoff_seconds)
+    return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+
+
+def _match(kind_and_pattern, options: Read):
+    """(kind, path, name, None) per file: name is the path below the pattern's fixed folder (or as a
+    listing gives it), the file's provenance in the release, the same wherever the inputs are mounted.
+    A CommonCrawl *.paths.gz listing stands for the files it lists, under options.listing_prefix."""
     kind, pattern = kind_and_pattern
     prefix = _fixed_prefix(pattern)
-    for match in FileSystems.match([pattern])[0].metadata_list:
-        yield kind, match.path, match.path[len(prefix) :] if match.path.startswith(prefix) else match.path
+    paths = [pattern] if is_url(pattern) else [m.path for m in FileSystems.match([pattern])[0].metadata_list]
+    for path in paths:
+        if is_listing(path):
+            with open_input(path, options) as listing:
+                for full, listed in listing_paths(listing, options.listing_prefix, options.listing_max_files):
+                    yield kind, full, listed, None
+        elif kind == "wikipedia" and multistream.is_index(path):
+            continue  # read beside its dump, not as a dump
+        else:
+            yield kind, path, path[len(prefix) :] if path.startswith(prefix) else path, None
+
+
+def _split_multistream(file, options: Read):
+    """A multistream Wikipedia dump with its index becomes pieces of whole bz2 streams; other files stay whole."""
+    kind, path, name, _ = file
+    index = multistream.index_path(path) if kind == "wikipedia" else None
+    if index is None or not (is_url(index) or FileSystems.exists(index)):
+        yield file
+        return
+    try:
+        with open_input(index, options) as f:
+            offsets = multistream.stream_offsets(f)
+        if is_url(path):
+            with HttpStream(path, options.http_retries, options.http_backoff_seconds) as dump:
+                size = dump.size
+        else:
+            size = FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+    except (OSError, IOError) as e:  # no usable index: read the dump whole, in one piece
+        logging.warning("multistream index %s unreadable (%s): reading %s whole", index, e, path)
+        yield file
+        return
+    pieces = multistream.plan_pieces(offsets, size, options.wikipedia_range_bytes)
+    if not pieces:
+        yield file
+    for piece in pieces:
+        yield kind, path, name, tuple(piece)
 
 
 class _ReadFile(beam.DoFn):
+    def __init__(self, options: Read):
+        self.options = options
+
     def process(self, file):
-        kind, path, name = file
+        kind, path, name, piece = file
         try:
-            stream = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+            stream = open_input(path, self.options)
         except (OSError, IOError) as e:
-            yield Drop("read/unreadable_file", "", SOURCE_OF_KIND[kind], f"{path}: {e}")
+            yield Drop(READ_UNREADABLE_FILE, "", SOURCE_OF_KIND[kind], f"{path}: {e}")
             return
         with stream:
-            yield from read_file(kind, stream, name)
+            if piece is None:
+                items = read_file(kind, stream, name, self.options)
+            else:
+                items = multistream.read_piece(stream, name, multistream.Piece(*piece), self.options)
+            for item in items:
+                if is_a(item, Drop) and item.reason in FILE_LEVEL_REASONS:
+                    logging.warning("%s %s", item.reason, item.detail)  # the file and offset, for whoever looks
+                yield item
 
 
 class ReadDocuments(beam.PTransform):
     """Match input files, spread them over workers, read and extract their records."""
 
-    def __init__(self, inputs: dict[str, list[str]]):
+    def __init__(self, inputs: dict[str, list[str]], options: Read = Read()):
         super().__init__()
         self.inputs = sorted((kind, p) for kind, patterns in inputs.items() for p in patterns)
+        self.options = options
 
     def expand(self, pbegin):
-        files = (
+        pieces = (
             pbegin
             | "Patterns" >> beam.Create(self.inputs)
-            | "Match" >> beam.FlatMap(_match)
+            | "Match" >> beam.FlatMap(_match, self.options)
             | "SpreadFiles" >> beam.Reshuffle()
+            | "SplitMultistream" >> beam.FlatMap(_split_multistream, self.options)
+            | "SpreadPieces" >> beam.Reshuffle()
         )
-        return split_outputs(files, "ReadAndExtract", _ReadFile())
+        return split_outputs(pieces, "ReadAndExtract", _ReadFile(self.options))

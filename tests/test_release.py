@@ -1,4 +1,11 @@
+import hashlib
+import shutil
+import subprocess
+import sys
+
 import pyarrow.parquet as pq
+import pytest
+import yaml
 
 from corpus import release
 from corpus.schema import COMMONCRAWL, DOCUMENT_SCHEMA, new_document
@@ -44,3 +51,98 @@ def test_manifest_reconciles_and_card_lists_languages():
     assert manifest["languages"]["eng_Latn"]["dropped"] == {"dedup/exact": 3}
     card = release.dataset_card(manifest)
     assert "swh_Latn" in card and "dedup/exact" in card
+
+
+def small_release(tmp_path):
+    """A release folder with two shards and a manifest that lists them."""
+    docs = [new_document(source=COMMONCRAWL, text=f"text number {i}", url=f"https://x.example/{i}")._replace(lang="eng_Latn") for i in range(20)]
+    shards = []
+    for index, part in enumerate((docs[:12], docs[12:])):
+        data, rows = release.encode_parquet(part, "zstd", 1 << 20)
+        path = release.shard_path("eng_Latn", index, 2)
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+        shards.append({"path": path, "lang": "eng_Latn", "rows": rows, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    stats = {"read|commoncrawl": 21, "dropped|dedup/exact|eng_Latn": 1, "kept|eng_Latn": 20, "kept_chars|eng_Latn": 300,
+             "written|eng_Latn": 20, "written_chars|eng_Latn": 300}
+    config = {"name": "t", "rebalance": {"alpha": 0.3, "unit": "chars"}, "tokenizer": {"model_type": "unigram"}}
+    return release.assemble_manifest(config, {}, stats, {"eng_Latn": 1.0}, shards, None, {})
+
+
+def local_reader(root):
+    return lambda relative: (root / relative).read_bytes() if (root / relative).exists() else None
+
+
+def test_verify_accepts_a_sound_release_and_names_every_fault(tmp_path):
+    manifest = small_release(tmp_path)
+    present = [str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.parquet")]
+    assert release.verify(manifest, local_reader(tmp_path), present) == []
+
+    first, second = (tmp_path / s["path"] for s in manifest["shards"])
+    data = bytearray(first.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    first.write_bytes(bytes(data))
+    second.unlink()
+    (tmp_path / "docs" / "eng_Latn" / "stray.parquet").write_bytes(b"")
+    present = [str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.parquet")]
+    problems = release.verify(manifest, local_reader(tmp_path), present)
+    assert any("part-00000-of-00002.parquet: checksum differs" in p for p in problems)
+    assert any("part-00001-of-00002.parquet: missing" in p for p in problems)
+    assert any("stray.parquet: not listed" in p for p in problems)
+    assert any("eng_Latn: " in p and "written" in p for p in problems)
+
+
+def test_manifest_records_effective_epochs():
+    chars = release.assemble_manifest(
+        {"name": "t", "rebalance": {"unit": "chars"}}, {},
+        {"kept|a": 2, "kept_chars|a": 100, "written|a": 5, "written_chars|a": 260}, {"a": 2.5}, [], None, {},
+    )
+    assert chars["languages"]["a"]["epochs"] == pytest.approx(2.6)
+    documents = release.assemble_manifest({"rebalance": {"unit": "documents"}}, {}, {"kept|a": 2, "written|a": 5}, {}, [], None, {})
+    assert documents["languages"]["a"]["epochs"] == pytest.approx(2.5)
+
+
+def test_card_header_lists_one_config_per_language(tmp_path):
+    manifest = small_release(tmp_path)
+    card = release.dataset_card(manifest)
+    assert card.startswith("---\n")
+    header = yaml.safe_load(card.split("---\n")[1])
+    assert header["configs"] == [{"config_name": "eng_Latn", "data_files": [{"split": "train", "path": "docs/eng_Latn/*.parquet"}]}]
+    assert header["language"] == ["eng"]
+
+
+def test_demo_card_header_matches_the_folders(demo):
+    out, _, manifest = demo
+    header = yaml.safe_load((out / "README.md").read_text().split("---\n")[1])
+    for config in header["configs"]:
+        if config["config_name"].startswith("bitext-"):
+            continue
+        assert list(out.glob(config["data_files"][0]["path"])), config
+    assert {c["config_name"] for c in header["configs"]} >= {lang for lang, v in manifest["languages"].items() if v["written"]}
+
+
+def corpus_cli(*args):
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_inspect_and_verify_the_demo_and_a_tampered_copy(demo, tmp_path):
+    out, _, manifest = demo
+    shown = corpus_cli("inspect", str(out))
+    assert shown.returncode == 0 and "documents read" in shown.stdout and "fertility" in shown.stdout
+    assert corpus_cli("verify", str(out)).returncode == 0
+
+    copy = tmp_path / "release"
+    shutil.copytree(out, copy)
+    shard = copy / manifest["shards"][0]["path"]
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    shard.write_bytes(bytes(data))
+    tampered = corpus_cli("verify", str(copy))
+    assert tampered.returncode != 0 and "checksum differs" in tampered.stdout
+
+    partial = tmp_path / "partial"
+    shutil.copytree(out, partial)
+    (partial / manifest["shards"][-1]["path"]).unlink()
+    missing = corpus_cli("verify", str(partial))
+    assert missing.returncode != 0 and "missing" in missing.stdout
+    assert corpus_cli("verify", str(tmp_path / "nothing")).returncode != 0

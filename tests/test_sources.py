@@ -28,6 +28,7 @@ from corpus.sources import (
     READ_SKIPPED_BYTES,
     READ_TRUNCATED,
     READ_UNDECODABLE,
+    READ_WIKIPEDIA_DISAMBIGUATION,
     READ_WIKIPEDIA_NAMESPACE,
     READ_WIKIPEDIA_REDIRECT,
     read_file,
@@ -286,12 +287,15 @@ def test_wikipedia_pages():
         ("Paris", 0, ARTICLE, False),
         ("Capitale de la France", 0, "Paris", True),
         ("Discussion:Paris", 1, "talk", False),
-        ("Vide", 0, "{{Homonymie}}", False),
+        ("Vide", 0, "{{\u00c9bauche}}", False),
+        ("Mercure", 0, "Mercure peut d\u00e9signer :\n* [[Mercure (plan\u00e8te)]]\n{{Homonymie}}", False),
     ])  # fmt: skip
     for data, path in ((xml, "frwiki-20240501-pages-articles.xml"), (bz2.compress(xml), "dump.xml.bz2")):
         docs, drops = read("wikipedia", data, path)
         assert len(docs) == 1
-        assert reasons(drops) == {READ_WIKIPEDIA_REDIRECT: 1, READ_WIKIPEDIA_NAMESPACE: 1, READ_EMPTY_TEXT: 1}
+        assert reasons(drops) == {
+            READ_WIKIPEDIA_REDIRECT: 1, READ_WIKIPEDIA_NAMESPACE: 1, READ_EMPTY_TEXT: 1, READ_WIKIPEDIA_DISAMBIGUATION: 1
+        }  # fmt: skip
         doc = docs[0]
         assert doc.source == "wikipedia" and doc.title == "Paris" and doc.page_id == 1
         assert doc.url == "https://fr.wikipedia.org/wiki/Paris" and doc.source_lang == "fr"
@@ -412,7 +416,8 @@ def test_real_wikipedia_dumps(name, monkeypatch):
     assert len(docs) + len(drops) == pages + 1  # every complete page, plus the cut one
     assert counts[READ_TRUNCATED] == 1 and drops[-1].reason == READ_TRUNCATED
     assert abs((pages - counts[READ_WIKIPEDIA_NAMESPACE]) - ns0) <= 1  # elwiki's table counts the cut page
-    assert len(docs) == pages - counts[READ_WIKIPEDIA_NAMESPACE] - counts[READ_WIKIPEDIA_REDIRECT] - counts[READ_EMPTY_TEXT]
+    skipped = (READ_WIKIPEDIA_NAMESPACE, READ_WIKIPEDIA_REDIRECT, READ_WIKIPEDIA_DISAMBIGUATION, READ_EMPTY_TEXT)
+    assert len(docs) == pages - sum(counts[r] for r in skipped)
     lang = name.split("wiki")[0]
     assert all(d.source_lang == lang and d.url.startswith(f"https://{lang}.wikipedia.org/wiki/") for d in docs)
 

@@ -61,7 +61,7 @@ def test_exact_dedup_keeps_one_per_folded_text():
 
 def test_near_dedup_drops_variants_and_keeps_distinct_texts():
     original = web(ENGLISH, "https://a.example/")
-    variant = web(ENGLISH.replace("seven", "eight") + "\nAccept cookies", "https://b.example/")
+    variant = web(ENGLISH + "\nAccept cookies", "https://b.example/")  # word 5-gram Jaccard 0.95
     other = web(FRENCH, "https://c.example/")
     best = min([original, variant], key=lambda d: (-d.n_chars, d.id))
     worse = variant if best is original else original

@@ -29,12 +29,14 @@ import importlib
 import re
 from typing import BinaryIO, Iterator
 
+from corpus.config import Read
 from corpus.schema import COMMONCRAWL, WIKIPEDIA, Document, Drop
 
 KINDS = ("wet", "warc", "wikipedia")
 SOURCE_OF_KIND = {"wet": COMMONCRAWL, "warc": COMMONCRAWL, "wikipedia": WIKIPEDIA}
 
 # Drop reasons of the read stage, each defined once here.
+READ_UNREADABLE_FILE = "read/unreadable_file"  # the file could not be opened (missing, HTTP 404, refused)
 READ_NOT_WARC = "read/not_warc"  # the (decompressed) file holds no WARC record at all
 READ_SKIPPED_BYTES = "read/skipped_bytes"  # bytes before the first WARC record (a fragment), skipped
 READ_TRUNCATED = "read/truncated"  # compressed stream, record or page cut short by the end of the data
@@ -46,11 +48,14 @@ READ_HTTP_STATUS = "read/http_status"  # HTTP status other than 200 (status in d
 READ_NOT_HTML = "read/not_html"  # payload not HTML (content type in detail)
 READ_UNDECODABLE = "read/undecodable"  # bytes not decodable as text in any plausible charset
 READ_EMPTY_TEXT = "read/empty_text"  # no text left after extraction and normalisation
+READ_RECORD_TOO_LARGE = "read/record_too_large"  # record or page over read.max_record_bytes, skipped unread
 READ_WIKIPEDIA_REDIRECT = "read/wikipedia_redirect"
 READ_WIKIPEDIA_NAMESPACE = "read/wikipedia_namespace"  # namespace other than 0 (articles)
 READ_WIKIPEDIA_NOT_WIKITEXT = "read/wikipedia_not_wikitext"  # content model other than wikitext
+READ_WIKIPEDIA_DISAMBIGUATION = "read/wikipedia_disambiguation"  # a disambiguation page (by its templates)
 
 READ_REASONS = (
+    READ_UNREADABLE_FILE,
     READ_NOT_WARC,
     READ_SKIPPED_BYTES,
     READ_TRUNCATED,
@@ -62,19 +67,24 @@ READ_REASONS = (
     READ_NOT_HTML,
     READ_UNDECODABLE,
     READ_EMPTY_TEXT,
+    READ_RECORD_TOO_LARGE,
     READ_WIKIPEDIA_REDIRECT,
     READ_WIKIPEDIA_NAMESPACE,
     READ_WIKIPEDIA_NOT_WIKITEXT,
+    READ_WIKIPEDIA_DISAMBIGUATION,
 )
+
+# Reasons that concern a file rather than one record: logged with the file and offset.
+FILE_LEVEL_REASONS = frozenset({READ_UNREADABLE_FILE, READ_NOT_WARC, READ_SKIPPED_BYTES, READ_TRUNCATED, READ_CORRUPT, READ_MALFORMED})
 
 _MODULES = {"wet": "corpus.sources.wet", "warc": "corpus.sources.warc", "wikipedia": "corpus.sources.wikipedia"}
 
 
-def read_file(kind: str, stream: BinaryIO, path: str) -> Iterator[Document | Drop]:
+def read_file(kind: str, stream: BinaryIO, path: str, options: Read = Read()) -> Iterator[Document | Drop]:
     """Documents and Drops of one raw (possibly compressed) input file of the given kind."""
     if kind not in _MODULES:
         raise ValueError(f"unknown input kind {kind!r}; expected one of {KINDS}")
-    return importlib.import_module(_MODULES[kind]).read(stream, path)
+    return importlib.import_module(_MODULES[kind]).read(stream, path, options)
 
 
 _CC_SNAPSHOT = re.compile(r"CC-MAIN-\d{4}-\d{2}")

@@ -18,6 +18,8 @@ Measured figures and the warcio comparison: see corpus/sources/wet.py.
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import BinaryIO, Iterator, NamedTuple
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
@@ -27,6 +29,7 @@ from corpus.sources import (
     READ_CORRUPT,
     READ_MALFORMED,
     READ_NOT_WARC,
+    READ_RECORD_TOO_LARGE,
     READ_SKIPPED_BYTES,
     READ_TRUNCATED,
     offset_detail,
@@ -44,9 +47,17 @@ class WarcItem(NamedTuple):
     block: bytes  # the whole record block (for a response: HTTP headers + payload)
 
 
-def records(stream: BinaryIO, path: str, wanted: WarcRecordType, source: str) -> Iterator[WarcItem | Drop]:
-    """Complete WARC records of the wanted types, and Drops for what could not be read."""
+def records(
+    stream: BinaryIO, path: str, wanted: WarcRecordType, source: str, max_bytes: int
+) -> Iterator[WarcItem | Drop]:
+    """Complete WARC records of the wanted types, and Drops for what could not be read.
+
+    A wanted record whose Content-Length exceeds `max_bytes` is skipped (streamed past in
+    slices, never held whole) and counted as read/record_too_large.
+    """
     data = DecompressedStream(stream)
+    data.history_bytes = max_bytes + (1 << 20)  # enough to look back over one record for bytes FastWARC skipped
+    previous: int | None = None  # offset of the previous record
     n_records = 0  # records of any type, to tell "not a WARC" from "a WARC with nothing we want"
     remainder: Drop | None = None
     cut_header: int | None = None
@@ -59,6 +70,14 @@ def records(stream: BinaryIO, path: str, wanted: WarcRecordType, source: str) ->
             offset = record.stream_pos
             if n_records == 0 and offset > 0:
                 yield Drop(READ_SKIPPED_BYTES, "", source, offset_detail(path, 0, f"{offset} bytes"))
+            elif previous is not None:
+                skipped = _skipped_between(data, previous, offset, wanted)
+                if skipped:  # bytes between records are no record: logged; a record jumped over is counted
+                    at, size, lost = skipped
+                    logging.warning("%s bytes skipped between WARC records at %s", size, offset_detail(path, at))
+                    for record_at in lost:
+                        yield Drop(READ_MALFORMED, "", source, offset_detail(path, record_at, "skipped record"))
+            previous = offset
             n_records += 1
             if cut_header is not None:  # a header without Content-Length, and the file went on: one bad record
                 yield Drop(READ_MALFORMED, "", source, offset_detail(path, cut_header, "no Content-Length"))
@@ -68,6 +87,10 @@ def records(stream: BinaryIO, path: str, wanted: WarcRecordType, source: str) ->
                 continue
             if not record.headers.contains_key("Content-Length"):
                 cut_header = offset  # a header cut short at the end of the data, or a corrupt one
+                continue
+            if record.content_length > max_bytes:
+                record.reader.consume()
+                yield Drop(READ_RECORD_TOO_LARGE, "", source, offset_detail(path, offset, f"{record.content_length} bytes"))
                 continue
             block = record.reader.read()
             if len(block) < record.content_length:
@@ -91,6 +114,36 @@ def records(stream: BinaryIO, path: str, wanted: WarcRecordType, source: str) ->
         yield Drop(_STREAM_ERRORS[data.error], "", source, offset_detail(path, data.error_offset))
     elif n_records == 0 and data.position > 0:
         yield Drop(READ_NOT_WARC, "", source, offset_detail(path, 0))
+
+
+_RECORD_START = re.compile(rb"WARC/1\.\d\r?\n")
+_RECORD_TYPE = re.compile(rb"(?im)^WARC-Type:[ \t]*(\w+)")
+
+
+def _skipped_between(
+    data: DecompressedStream, start: int, next_start: int, wanted: WarcRecordType
+) -> tuple[int, int, list[int]] | None:
+    """Bytes FastWARC skipped between the end of the record at `start` and the next record: garbage
+    between records, and the records its resynchronisation jumped over. (offset, length, offsets of
+    the jumped-over records of the wanted types), or None when nothing was skipped."""
+    between = data.span(start, next_start)
+    if between is None:
+        return None
+    header_end = between.find(b"\r\n\r\n")
+    length = re.search(rb"(?im)^content-length:[ \t]*(\d+)", between[: max(header_end, 0)])
+    if header_end < 0 or length is None:
+        return None
+    end = header_end + 4 + int(length.group(1))
+    rest = between[end:]
+    if not rest.strip():
+        return None
+    lost = []
+    for match in _RECORD_START.finditer(rest):
+        kind = _RECORD_TYPE.search(rest, match.end(), match.end() + 4096)
+        record_type = getattr(WarcRecordType, kind.group(1).decode().lower(), None) if kind else None
+        if record_type is not None and record_type & wanted:
+            lost.append(start + end + match.start())
+    return start + end, len(rest), lost
 
 
 _MAX_REPLACED = 0.01  # share of U+FFFD tolerated when no charset decodes the bytes cleanly

@@ -50,6 +50,8 @@ class DecompressedStream(io.RawIOBase):
         self.position = 0  # decompressed bytes handed out
         self.error: str | None = None  # "truncated" | "corrupt"
         self.error_offset = 0
+        self.history_bytes = 0  # how many of the latest decompressed bytes `span` can give back (0: none)
+        self._history: list[tuple[int, bytes]] = []  # (offset, slice), oldest first
 
     # io.RawIOBase protocol -------------------------------------------------
     def readable(self) -> bool:
@@ -63,11 +65,26 @@ class DecompressedStream(io.RawIOBase):
             if self._done:
                 return 0
             self._out, self._out_pos = self._produce(), 0
+            if self.history_bytes and self._out:
+                self._remember(self.position + self._out_pos, self._out)
         n = min(len(buffer), len(self._out) - self._out_pos)
         buffer[:n] = self._out[self._out_pos : self._out_pos + n]
         self._out_pos += n
         self.position += n
         return n
+
+    # recent bytes ------------------------------------------------------------
+    def _remember(self, offset: int, data: bytes) -> None:
+        self._history.append((offset, data))
+        while len(self._history) > 1 and offset - self._history[1][0] >= self.history_bytes:
+            self._history.pop(0)
+
+    def span(self, start: int, end: int) -> bytes | None:
+        """Decompressed bytes [start, end) if still remembered (see history_bytes), else None."""
+        if not self._history or start < self._history[0][0]:
+            return None
+        parts = [data[max(start - at, 0) : end - at] for at, data in self._history if at < end and at + len(data) > start]
+        return b"".join(parts)
 
     # decompression ----------------------------------------------------------
     def _more_raw(self) -> bool:

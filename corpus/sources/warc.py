@@ -12,9 +12,11 @@ Charset, in this order: the HTTP Content-Type charset; the HTML <meta charset>
 back to uchardet); uchardet alone; UTF-8; the first that decodes strictly
 wins, else up to 1% replacement characters are tolerated, else read/undecodable.
 
-Text: resiliparse extract_plain_text(main_content=True, preserve_formatting=True)
-keeps block elements (paragraphs, headings, list items) as lines; list
-bullets, alt texts, links, form fields and noscript are left out.
+Text (read.extractor): resiliparse extract_plain_text(main_content=True,
+preserve_formatting=True), the default, keeps block elements (paragraphs,
+headings, list items) as lines; list bullets, alt texts, links, form fields and
+noscript are left out. trafilatura (optional extra) is selectable; the two are
+compared for speed and boilerplate removal in benchmarks/extract.md.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from resiliparse.extract.html2text import extract_plain_text
 from resiliparse.parse.encoding import detect_encoding
 from resiliparse.parse.html import HTMLTree
 
+from corpus.config import Read
 from corpus.schema import COMMONCRAWL, Document, Drop, new_document
 from corpus.sources import (
     READ_BAD_HTTP,
@@ -44,12 +47,12 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\x28\xb5\x2f\xfd", b"PK\x03\x04")
 
 
-def read(stream: BinaryIO, path: str) -> Iterator[Document | Drop]:
+def read(stream: BinaryIO, path: str, options: Read = Read()) -> Iterator[Document | Drop]:
     """Documents of the HTML `response` records of one WARC file, and Drops for the rest."""
     snapshot = snapshot_from_path(path)
-    for item in records(stream, path, WarcRecordType.response, COMMONCRAWL):
+    for item in records(stream, path, WarcRecordType.response, COMMONCRAWL, options.max_record_bytes):
         if isinstance(item, WarcItem):
-            yield response_document(item, path, snapshot)
+            yield response_document(item, path, snapshot, options.extractor)
         else:
             yield item
 
@@ -79,7 +82,25 @@ def parse_http(block: bytes) -> tuple[int | None, str, str | None, bytes]:
     return record.http_headers.status_code, content_type, record.http_charset, body
 
 
-def response_document(item: WarcItem, path: str, snapshot: str) -> Document | Drop:
+def main_text(html: str, tree: HTMLTree, extractor: str = "resiliparse") -> str:
+    """The main content of a page as plain text, one block element per line."""
+    if extractor == "trafilatura":
+        import trafilatura  # optional extra: pip install 'corpus-builder[trafilatura]'
+
+        return trafilatura.extract(html, include_comments=False, include_tables=False, deduplicate=False) or ""
+    return extract_plain_text(
+        tree,
+        preserve_formatting=True,
+        main_content=True,
+        list_bullets=False,
+        alt_texts=False,
+        links=False,
+        form_fields=False,
+        noscript=False,
+    )
+
+
+def response_document(item: WarcItem, path: str, snapshot: str, extractor: str = "resiliparse") -> Document | Drop:
     """The Document of one WARC response record, or the Drop saying why there is none."""
     where = item.offset
     url = item.headers.get("WARC-Target-URI", "").strip()
@@ -108,18 +129,7 @@ def response_document(item: WarcItem, path: str, snapshot: str) -> Document | Dr
     if html is None:
         return Drop(READ_UNDECODABLE, "", COMMONCRAWL, offset_detail(path, where))
     tree = HTMLTree.parse(html)
-    text = normalise(
-        extract_plain_text(
-            tree,
-            preserve_formatting=True,
-            main_content=True,
-            list_bullets=False,
-            alt_texts=False,
-            links=False,
-            form_fields=False,
-            noscript=False,
-        )
-    )
+    text = normalise(main_text(html, tree, extractor))
     if not text:
         return Drop(READ_EMPTY_TEXT, "", COMMONCRAWL, offset_detail(path, where))
     return new_document(

@@ -38,6 +38,7 @@ from typing import BinaryIO, Iterator
 
 from fastwarc.warc import WarcRecordType
 
+from corpus.config import Read
 from corpus.schema import COMMONCRAWL, Document, Drop, new_document
 from corpus.sources import (
     READ_EMPTY_TEXT,
@@ -50,10 +51,10 @@ from corpus.sources.archive import WarcItem, decode, records
 from corpus.text import normalise
 
 
-def read(stream: BinaryIO, path: str) -> Iterator[Document | Drop]:
+def read(stream: BinaryIO, path: str, options: Read = Read()) -> Iterator[Document | Drop]:
     """Documents of the `conversion` records of one WET file, and Drops for the rest."""
     snapshot = snapshot_from_path(path)
-    for item in records(stream, path, WarcRecordType.conversion, COMMONCRAWL):
+    for item in records(stream, path, WarcRecordType.conversion, COMMONCRAWL, options.max_record_bytes):
         if isinstance(item, WarcItem):
             yield conversion_document(item, path, snapshot)
         else:

@@ -1,21 +1,28 @@
-"""Wikipedia pages-articles XML dumps (bz2 or plain) -> article Documents.
+"""Wikipedia pages-articles XML dumps (bz2, multistream bz2 or plain) -> article Documents.
 
-Parser: the standard library's xml.etree.ElementTree.XMLPullParser (expat),
-fed by corpus.sources.compressed in 1 MB slices. Expat as used by ElementTree
-never loads external entities or DTDs and never opens a URL (there is no
-resolver at all); internal-entity expansion bombs are refused by expat >= 2.4.
-lxml is not needed. Each <page> is processed at its end tag and then dropped
-from the tree, so memory stays at one page. A parse error (a dump cut inside a
-<page>, as all the samples are) stops the file: every complete page before it
-is kept and one Drop read/truncated (or read/malformed, for an error that is
-not at the end of the data) counts the rest.
+Parser: the standard library's expat (xml.parsers.expat) with our own handlers,
+fed by corpus.sources.compressed in 1 MB slices. Expat never loads external
+entities or DTDs here (no handler is set) and never opens a URL;
+internal-entity expansion bombs are refused by expat >= 2.4. The handlers keep
+only the fields of the current <page> (title, ns, id, redirect, revision
+timestamp, model, text), so memory stays at one page; the text of a page larger
+than read.max_record_bytes is not kept at all and the page is counted as
+read/record_too_large.
 
-Each <page> gives one record: namespace-0, non-redirect wikitext pages become
-Documents; redirects, other namespaces and non-wikitext content models Drops.
-Wikitext -> plain text with mwparserfromhell: templates, <ref>s, tables,
-galleries, math, comments, files/images, categories and interlanguage links
-are removed; link labels (or targets) kept; headings and list items on their
-own lines; magic words removed.
+Errors: a dump cut inside a <page> (as all the samples are) keeps every
+complete page and counts one read/truncated. Malformed XML inside one page
+(an invalid byte, a broken tag) counts that page as read/malformed and reading
+resumes at the next <page> with a fresh parser, so one bad page does not cost
+the rest of a 20 GB dump.
+
+Each <page> gives one record: namespace-0, non-redirect, non-disambiguation
+wikitext pages become Documents; the others Drops. Wikitext -> plain text with
+mwparserfromhell: templates, <ref>s, tables, galleries, math, comments,
+files/images, categories and interlanguage links are removed; link labels (or
+targets) kept; headings and list items on their own lines; magic words removed.
+
+Multistream dumps are split into byte ranges of whole bz2 streams by
+corpus/sources/multistream.py; each range is read here by `read_range`.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from __future__ import annotations
 import re
 from typing import BinaryIO, Iterator
 from urllib.parse import quote, urlsplit
-from xml.etree.ElementTree import Element, ParseError, XMLPullParser
+from xml.parsers import expat
 
 import mwparserfromhell
 from mwparserfromhell.nodes import (
@@ -38,11 +45,14 @@ from mwparserfromhell.nodes import (
     Wikilink,
 )
 
+from corpus.config import Read
 from corpus.schema import WIKIPEDIA, Document, Drop, new_document
 from corpus.sources import (
     READ_EMPTY_TEXT,
     READ_MALFORMED,
+    READ_RECORD_TOO_LARGE,
     READ_TRUNCATED,
+    READ_WIKIPEDIA_DISAMBIGUATION,
     READ_WIKIPEDIA_NAMESPACE,
     READ_WIKIPEDIA_NOT_WIKITEXT,
     READ_WIKIPEDIA_REDIRECT,
@@ -53,10 +63,7 @@ from corpus.sources.compressed import DecompressedStream
 from corpus.text import normalise
 
 _SLICE = 1 << 20
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+_PAGE_FIELDS = frozenset({"title", "ns", "id", "revision/timestamp", "revision/model", "revision/text"})
 
 
 class _Site:
@@ -69,20 +76,12 @@ class _Site:
         self.file_names = {"file", "image", "media"}
         self.category_names = {"category"}
 
-    def read(self, siteinfo: Element) -> None:
-        for child in siteinfo:
-            name = _local(child.tag)
-            if name == "dbname":
-                self.dbname = (child.text or "").strip()
-            elif name == "base":
-                self.base = (child.text or "").strip()
-            elif name == "namespaces":
-                for ns in child:
-                    key, title = ns.get("key"), (ns.text or "").strip().casefold()
-                    if title and key in ("6", "-2"):
-                        self.file_names.add(title)
-                    elif title and key == "14":
-                        self.category_names.add(title)
+    def add_namespace(self, key: str | None, title: str) -> None:
+        title = title.strip().casefold()
+        if title and key in ("6", "-2"):
+            self.file_names.add(title)
+        elif title and key == "14":
+            self.category_names.add(title)
 
     @property
     def dbname_or_path(self) -> str:
@@ -112,104 +111,199 @@ class _Site:
         return snapshot_from_path(self.path) or self.dbname_or_path
 
 
-def read(stream: BinaryIO, path: str) -> Iterator[Document | Drop]:
-    """Documents of the articles of one pages-articles dump, and Drops for the other pages and the rest."""
-    data = DecompressedStream(stream)
-    parser = XMLPullParser(events=("start", "end"))
-    site = _Site(path)
-    snapshot = ""
-    root: Element | None = None
-    depth = 0
-    page_start = 0  # decompressed offset around which the current page started (slice granularity)
-    error: Exception | None = None
-    while error is None:
-        chunk = data.read(_SLICE)
-        try:
-            if chunk:
-                parser.feed(chunk)
+class _Pages:
+    """expat handlers collecting <siteinfo> into a _Site and each complete <page> as a dict of its fields."""
+
+    def __init__(self, site: _Site, max_bytes: int, base: int):
+        self.site = site
+        self.max_bytes = max_bytes
+        self.base = base  # offset in the decompressed stream of the first byte fed to this parser
+        self.parser = expat.ParserCreate()
+        self.parser.buffer_text = True
+        self.parser.buffer_size = 1 << 16
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.parser.CharacterDataHandler = self._data
+        self.stack: list[str] = []
+        self.page: dict | None = None  # the page being read
+        self.done: list[dict] = []  # complete pages not yet taken
+        self.field: str | None = None
+        self.parts: list[str] = []
+        self.namespace_key: str | None = None
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        self.parser.Parse(data, final)
+
+    def at(self) -> int:
+        return self.base + self.parser.CurrentByteIndex
+
+    def _start(self, name: str, attrs: dict) -> None:
+        self.stack.append(name)
+        depth = len(self.stack)
+        if depth == 2 and name == "page":
+            self.page = {"offset": self.at(), "too_large": False, "redirect": False}
+        elif self.page is not None:
+            key = "/".join(self.stack[2:])
+            if key == "redirect":
+                self.page["redirect"] = True
+            elif key in _PAGE_FIELDS:
+                self.field, self.parts = key, []
+        elif depth >= 3 and self.stack[1] == "siteinfo":
+            key = "/".join(self.stack[2:])
+            if key in ("dbname", "base", "namespaces/namespace"):
+                self.field, self.parts = key, []
+                self.namespace_key = attrs.get("key")
+
+    def _data(self, text: str) -> None:
+        if self.field is None:
+            return
+        if self.page is not None and (self.page["too_large"] or self.at() - self.page["offset"] > self.max_bytes):
+            self.page["too_large"] = True
+            self.parts = []  # never hold more than the cap of one page
+            return
+        self.parts.append(text)
+
+    def _end(self, name: str) -> None:
+        key = "/".join(self.stack[2:])
+        self.stack.pop()
+        if self.field is not None and key == self.field:
+            value = "".join(self.parts)
+            self.field, self.parts = None, []
+            if self.page is not None:
+                self.page[key] = value
+            elif key == "dbname":
+                self.site.dbname = value.strip()
+            elif key == "base":
+                self.site.base = value.strip()
             else:
-                parser.close()
-        except ParseError as e:
-            error = e
-        events = []
+                self.site.add_namespace(self.namespace_key, value)
+        elif len(self.stack) == 1 and name == "page" and self.page is not None:
+            if self.at() - self.page["offset"] > self.max_bytes:
+                self.page["too_large"] = True
+            self.done.append(self.page)
+            self.page = None
+
+    def take(self) -> list[dict]:
+        done, self.done = self.done, []
+        return done
+
+
+def read(stream: BinaryIO, path: str, options: Read = Read()) -> Iterator[Document | Drop]:
+    """Documents of the articles of one pages-articles dump, and Drops for the other pages and the rest."""
+    return read_xml(DecompressedStream(stream), path, path, options)
+
+
+_RESYNC = b"<page>"  # a literal "<" never occurs inside a page's text (it is escaped), only as a tag
+
+
+def read_xml(data: DecompressedStream, path: str, where: str, options: Read) -> Iterator[Document | Drop]:
+    """`path` names the file in Documents, `where` in Drop details (a multistream range names its bytes)."""
+    site = _Site(path)
+    pages = _Pages(site, options.max_record_bytes, 0)
+    chunk, chunk_start = data.read(_SLICE), 0  # chunk_start: offset of chunk[0] in the decompressed stream
+    while True:
+        final = not chunk
         try:
-            for event in parser.read_events():  # events parsed before an error come first, then it is raised
-                events.append(event)
-        except ParseError as e:
+            pages.feed(chunk, final)
+            error = None
+        except expat.ExpatError as e:
             error = e
-        for event, elem in events:
-            if event == "start":
-                depth += 1
-                if root is None:
-                    root = elem
-                elif depth == 2 and _local(elem.tag) == "page":
-                    page_start = data.position - len(chunk)
-                continue
-            depth -= 1
-            if depth != 1:
-                continue
-            name = _local(elem.tag)
-            if name == "siteinfo":
-                site.read(elem)
-                snapshot = site.snapshot()
-            elif name == "page":
-                yield page_record(elem, site, snapshot, path, page_start)
-            root.remove(elem)  # keep memory at one page
-        if not chunk:
+        for page in pages.take():
+            yield page_record(page, site, site.snapshot(), path, where)
+        if error is None:
+            if final:
+                break
+            chunk, chunk_start = data.read(_SLICE), chunk_start + len(chunk)
+            continue
+        failed_at = pages.base + max(pages.parser.ErrorByteIndex, 0)
+        at = pages.page["offset"] if pages.page is not None else failed_at
+        if final:  # the data ended inside an element: cut short
+            yield Drop(READ_TRUNCATED, "", WIKIPEDIA, offset_detail(where, at, str(error)))
             break
-    if error is not None:
-        at_end = data.error is not None or not data.read(1)
-        reason = READ_TRUNCATED if at_end else READ_MALFORMED
-        yield Drop(reason, "", WIKIPEDIA, offset_detail(path, data.position, str(error)))
-    elif data.error is not None:  # well-formed XML so far, then the compressed stream broke (cannot happen
-        yield Drop(READ_TRUNCATED, "", WIKIPEDIA, offset_detail(path, data.error_offset))  # without an XML error)
+        # One broken page: look for the next <page> after the error and go on from there with a fresh parser.
+        rest = chunk[max(failed_at - chunk_start, 0) :]
+        rest_start = chunk_start + len(chunk) - len(rest)
+        while (found := rest.find(_RESYNC)) < 0:
+            more = data.read(_SLICE)
+            if not more:
+                break
+            keep = rest[-(len(_RESYNC) - 1) :]
+            rest_start += len(rest) - len(keep)
+            rest = keep + more
+        if found < 0:
+            reason = READ_TRUNCATED if data.error is not None else READ_MALFORMED
+            yield Drop(reason, "", WIKIPEDIA, offset_detail(where, at, str(error)))
+            break
+        yield Drop(READ_MALFORMED, "", WIKIPEDIA, offset_detail(where, at, str(error)))
+        prefix = b"<mediawiki>"
+        pages = _Pages(site, options.max_record_bytes, rest_start + found - len(prefix))
+        chunk, chunk_start = prefix + rest[found:], pages.base
 
 
-def _child_text(elem: Element | None, name: str) -> str:
-    if elem is None:
-        return ""
-    for child in elem:
-        if _local(child.tag) == name:
-            return child.text or ""
-    return ""
-
-
-def _child(elem: Element, name: str) -> Element | None:
-    for child in elem:
-        if _local(child.tag) == name:
-            return child
-    return None
-
-
-def page_record(page: Element, site: _Site, snapshot: str, path: str, offset: int) -> Document | Drop:
+def page_record(page: dict, site: _Site, snapshot: str, path: str, where: str) -> Document | Drop:
     """The Document of one <page>, or the Drop saying why there is none."""
-    title = _child_text(page, "title").strip()
-    ns = _child_text(page, "ns").strip()
-    detail = offset_detail(path, offset, title)
+    title = page.get("title", "").strip()
+    ns = page.get("ns", "").strip()
+    offset = page["offset"]
+    detail = offset_detail(where, offset, title)
+    if page["too_large"]:
+        return Drop(READ_RECORD_TOO_LARGE, "", WIKIPEDIA, detail)
     if ns != "0":
-        return Drop(READ_WIKIPEDIA_NAMESPACE, "", WIKIPEDIA, offset_detail(path, offset, f"ns={ns}"))
-    revision = _child(page, "revision")
-    wikitext = _child_text(revision, "text")
-    if _child(page, "redirect") is not None or wikitext.lstrip()[:9].upper() == "#REDIRECT":
+        return Drop(READ_WIKIPEDIA_NAMESPACE, "", WIKIPEDIA, offset_detail(where, offset, f"ns={ns}"))
+    wikitext = page.get("revision/text", "")
+    if page["redirect"] or wikitext.lstrip()[:9].upper() == "#REDIRECT":
         return Drop(READ_WIKIPEDIA_REDIRECT, "", WIKIPEDIA, detail)
-    model = _child_text(revision, "model").strip()
+    model = page.get("revision/model", "").strip()
     if model and model != "wikitext":
         return Drop(READ_WIKIPEDIA_NOT_WIKITEXT, "", WIKIPEDIA, detail)
+    if is_disambiguation(wikitext):
+        return Drop(READ_WIKIPEDIA_DISAMBIGUATION, "", WIKIPEDIA, detail)
     text = wikitext_to_text(wikitext, site.file_names, site.category_names)
     if not text:
         return Drop(READ_EMPTY_TEXT, "", WIKIPEDIA, detail)
-    page_id = _child_text(page, "id").strip()
+    page_id = page.get("id", "").strip()
     return new_document(
         source=WIKIPEDIA,
         text=text,
         url=site.article_prefix + quote(title.replace(" ", "_"), safe="/:@!$&'()*+,;=-._~"),
         title=title,
         source_lang=site.lang,
-        date=_child_text(revision, "timestamp").strip(),
+        date=page.get("revision/timestamp", "").strip(),
         snapshot=snapshot,
         page_id=int(page_id) if page_id.isdigit() else 0,
         input_file=path,
     )
+
+
+# --- disambiguation pages -----------------------------------------------------------------------
+
+# Disambiguation pages are marked only by a template (which carries __DISAMBIG__ on the wiki, not in
+# the dump). Names of the main disambiguation templates of large and of the sample wikis, casefolded;
+# any template named "... disambiguation" counts too (English has dozens: "hndis", "geodis", ...).
+DISAMBIGUATION_TEMPLATES = frozenset(
+    {
+        "disambiguation", "disambig", "disamb", "dab", "dbig", "hndis", "geodis", "numberdis", "mathdab",
+        "begriffsklärung", "homonymie", "desambiguación", "desambiguacion", "disambigua", "desambiguação",
+        "desambig", "dp", "ujednoznacznienie", "неоднозначность", "многозначность", "неоднозначність",
+        "aimai", "曖昧さ回避", "消歧义", "消歧義", "förgrening", "trang định hướng", "định hướng",
+        "αποσαφήνιση", "দ্ব্যর্থতা নিরসন", "բազմիմաստություն", "निःसंदिग्धीकरण", "توضيح", "anlam ayrımı",
+        "ابهام‌زدایی", "동음이의", "rozcestník", "täsmennyssivu", "egyért", "pekerside", "flertydig",
+        "פירושונים",
+    }
+)  # fmt: skip
+_TEMPLATE_NAME = re.compile(r"\{\{\s*([^{}|<>\n]+?)\s*(?=\||\}\})")
+
+
+def is_disambiguation(wikitext: str) -> bool:
+    """Whether a page is a disambiguation page: a disambiguation template or the __DISAMBIG__ magic word."""
+    if "__DISAMBIG__" in wikitext:
+        return True
+    for match in _TEMPLATE_NAME.finditer(wikitext):
+        name = match.group(1).replace("_", " ").casefold()
+        name = name.split(":", 1)[1].strip() if name.startswith(("template:", "vorlage:", "modèle:")) else name
+        if name in DISAMBIGUATION_TEMPLATES or name.endswith(" disambiguation"):
+            return True
+    return False
 
 
 # --- wikitext -> plain text ---------------------------------------------------------------------

@@ -1,0 +1,48 @@
+"""Property tests: the text functions every stage relies on hold on arbitrary Unicode."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpus.dedup.exact import exact_key
+from corpus.dedup.minhash import shingles, signatures
+from corpus.rebalance import unit_hash
+from corpus.schema import make_id
+from corpus.text import count_words, fold, is_unspaced, normalise
+
+TEXT = st.text(st.characters(codec="utf-8"), max_size=400)
+SETTINGS = settings(max_examples=200, deadline=None)
+
+
+@SETTINGS
+@given(TEXT)
+def test_normalise_is_idempotent_and_clean(text):
+    once = normalise(text)
+    assert normalise(once) == once
+    assert "\r" not in once and "\n\n" not in once and "\x00" not in once
+    assert all(line == line.strip() and line for line in once.split("\n")) or once == ""
+
+
+@SETTINGS
+@given(TEXT)
+def test_fold_is_idempotent(text):
+    assert fold(fold(text)) == fold(text)
+
+
+@SETTINGS
+@given(TEXT)
+def test_hashes_are_stable_and_word_counts_sane(text):
+    assert exact_key(text) == exact_key(text) and len(exact_key(text)) == 32
+    assert make_id("commoncrawl", "u", text) == make_id("commoncrawl", "u", text)
+    assert 0 <= unit_hash(text, 1) < 1
+    assert 0 <= count_words(text) <= len(text)
+    is_unspaced(text)
+
+
+@SETTINGS
+@given(TEXT, TEXT)
+def test_shingles_and_signatures_never_fail(a, b):
+    sets = [shingles(a), shingles(b)]
+    sigs = signatures(sets, 32, 1)
+    assert sigs.shape == (2, 32)
+    if sets[0] == sets[1]:
+        assert (sigs[0] == sigs[1]).all()
