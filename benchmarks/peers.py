@@ -9,7 +9,7 @@ The work compared, the same on both sides:
                    (LocalPipelineExecutor, 1 task, 1 worker), in its own virtual environment:
                    datatrove is never a dependency of this project. Set it up with
                    python3 -m venv /tmp/datatrove-venv && /tmp/datatrove-venv/bin/pip install \
-                       datatrove==0.10.1 fasttext-numpy2-wheel spacy
+                       datatrove==0.10.1 fasttext-numpy2-wheel spacy faust-cchardet python-magic warcio
   * ours/loop      the corpus/ functions in one process: read_file -> fastText predict in
                    batches -> QualityRules.judge -> MinHash shingles + signatures in batches
   * ours/beam      the pipelines/ transforms on the DirectRunner, one worker in memory:
@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import textwrap

@@ -40,6 +40,10 @@ class Read(_Strict):
     http_retries: int = Field(8, ge=0)  # per https:// file, resuming where the stream broke
     http_backoff_seconds: float = Field(1.0, ge=0.0)  # first wait; doubles after each failure (capped at 60 s)
     wikipedia_range_bytes: int = Field(64 * 1024 * 1024, ge=1)  # compressed bytes per parallel piece of a multistream dump
+    # A document whose extracted text is longer, or has more lines, is dropped and counted: it bounds
+    # what one worker holds per document in every later stage (read/text_too_long, read/too_many_lines).
+    max_text_chars: int = Field(2_000_000, ge=1)
+    max_lines: int = Field(20_000, ge=1)
 
 
 class LangId(_Strict):

@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--out", required=command is not build, help="release directory (any Beam filesystem)")
         command.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override a config value, e.g. --set dedup.threshold=0.7")
         command.add_argument("--input", dest="inputs", action="append", default=[], metavar="KIND=GLOB", help="add input files; KIND is wet, warc, wikipedia or langlinks")
+    for command in (build, demo):
+        command.add_argument("--overwrite", action="store_true", help="replace the release directory if it is not empty")
     commands.add_parser("inspect", help="print a release's summary tables").add_argument("out", help="release directory")
     commands.add_parser("verify", help="check a release against its manifest").add_argument("out", help="release directory")
     langid = commands.add_parser("langid", help="print lang<TAB>score per input line, as the build decides it")
@@ -59,6 +61,21 @@ def with_demo_inputs(config: BuildConfig, folder: str) -> BuildConfig:
     inputs = config.inputs.model_copy(update={kind: getattr(config.inputs, kind) + added.get(kind, []) for kind in INPUT_KINDS})
     print(f"demo inputs written to {folder}: " + ", ".join(f"{len(v)} {k}" for k, v in added.items()), flush=True)
     return config.model_copy(update={"inputs": inputs})
+
+
+def _claim_output(out: str, overwrite: bool) -> None:
+    """A build writes into an empty directory; it never mixes with an earlier release unless asked.
+
+    The manifest is written last, so an interrupted build leaves a directory without
+    one, which `corpus verify` rejects and the next build refuses without --overwrite.
+    """
+    from apache_beam.io.filesystems import FileSystems
+
+    if not FileSystems.exists(out) or not FileSystems.match([FileSystems.join(out, "*")])[0].metadata_list:
+        return
+    if not overwrite:
+        raise ConfigError(f"output directory {out} is not empty; give --overwrite to replace it")
+    FileSystems.delete([out])
 
 
 def _check_inputs(config: BuildConfig) -> None:
@@ -186,6 +203,7 @@ def run(argv: list[str]) -> int:
     if args.command == "mine":
         return _mine(config, beam_args)
 
+    _claim_output(config.output.dir, args.overwrite)
     demo_dir = None
     if config.inputs.demo:
         demo_dir = tempfile.mkdtemp(prefix="corpus-demo-inputs-")

@@ -55,6 +55,7 @@ def _cli(*args, cwd=None):
     "args, message",
     [
         (["build", "missing.yaml", "--out", "x"], "cannot read config missing.yaml"),
+        (["demo", "--out", "configs"], "output directory configs is not empty; give --overwrite"),
         (["demo", "--out", "x", "--set", "dedup.treshold=0.5"], "unknown key 'dedup.treshold'"),
         (["build", "configs/demo.yaml", "--set", "inputs.demo=false", "--out", "x", "--input", "wet=/nonexistent/*.wet.gz"], "no files match"),
     ],

@@ -48,6 +48,8 @@ READ_HTTP_STATUS = "read/http_status"  # HTTP status other than 200 (status in d
 READ_NOT_HTML = "read/not_html"  # payload not HTML (content type in detail)
 READ_UNDECODABLE = "read/undecodable"  # bytes not decodable as text in any plausible charset
 READ_EMPTY_TEXT = "read/empty_text"  # no text left after extraction and normalisation
+READ_TEXT_TOO_LONG = "read/text_too_long"  # extracted text over read.max_text_chars
+READ_TOO_MANY_LINES = "read/too_many_lines"  # extracted text over read.max_lines
 READ_RECORD_TOO_LARGE = "read/record_too_large"  # record or page over read.max_record_bytes, skipped unread
 READ_WIKIPEDIA_REDIRECT = "read/wikipedia_redirect"
 READ_WIKIPEDIA_NAMESPACE = "read/wikipedia_namespace"  # namespace other than 0 (articles)
@@ -68,6 +70,8 @@ READ_REASONS = (
     READ_UNDECODABLE,
     READ_EMPTY_TEXT,
     READ_RECORD_TOO_LARGE,
+    READ_TEXT_TOO_LONG,
+    READ_TOO_MANY_LINES,
     READ_WIKIPEDIA_REDIRECT,
     READ_WIKIPEDIA_NAMESPACE,
     READ_WIKIPEDIA_NOT_WIKITEXT,
@@ -84,7 +88,20 @@ def read_file(kind: str, stream: BinaryIO, path: str, options: Read = Read()) ->
     """Documents and Drops of one raw (possibly compressed) input file of the given kind."""
     if kind not in _MODULES:
         raise ValueError(f"unknown input kind {kind!r}; expected one of {KINDS}")
-    return importlib.import_module(_MODULES[kind]).read(stream, path, options)
+    records = importlib.import_module(_MODULES[kind]).read(stream, path, options)
+    return (_within_limits(item, options) for item in records)
+
+
+def _within_limits(item: Document | Drop, options: Read) -> Document | Drop:
+    """A document over the text limits becomes a Drop: later stages never hold more than this per document."""
+    if isinstance(item, Drop):
+        return item
+    if item.n_chars > options.max_text_chars:
+        return Drop(READ_TEXT_TOO_LONG, "", item.source, f"{item.input_file} {item.url or item.title} {item.n_chars} chars")
+    lines = item.text.count("\n") + 1
+    if lines > options.max_lines:
+        return Drop(READ_TOO_MANY_LINES, "", item.source, f"{item.input_file} {item.url or item.title} {lines} lines")
+    return item
 
 
 _CC_SNAPSHOT = re.compile(r"CC-MAIN-\d{4}-\d{2}")

@@ -107,6 +107,8 @@ def hostile_build(tmp_path_factory):
         wet_record(w, "https://bad-utf8.example/", b"\xff\xfe\xfa" * 500 + GOOD_EN.encode())
         wet_record(w, "https://utf16.example/", "\ufeff".encode("utf-16-le") + GOOD["utf16"].encode("utf-16-le"))
         wet_record(w, "https://huge.example/", b"x" * (3 * 1024 * 1024))  # over read.max_record_bytes below
+        wet_record(w, "https://long.example/", ("word " * 40000).encode())  # over read.max_text_chars below
+        wet_record(w, "https://lines.example/", "".join(f"line {i}\n" for i in range(3000)).encode())  # over read.max_lines
     (wet / "text-cases.warc.wet.gz").write_bytes(warc_bytes(text_cases))
 
     def html_cases(w):
@@ -139,7 +141,7 @@ def hostile_build(tmp_path_factory):
     out = folder / "release"
     config = load_config(
         None,
-        [f"output.dir={out}", "tokenizer.enabled=false", "read.max_record_bytes=2097152", "filters.min_chars=100", "filters.min_words=10"],
+        [f"output.dir={out}", "tokenizer.enabled=false", "read.max_record_bytes=2097152", "read.max_text_chars=150000", "read.max_lines=2000", "filters.min_chars=100", "filters.min_words=10"],
         [f"wet={wet}/*.gz", f"warc={warc}/*.gz", f"wikipedia={wiki}/*.bz2"],
     )
     manifest = run_build(config, [])
@@ -183,6 +185,7 @@ def test_each_hostile_case_is_counted_under_a_named_reason(hostile_build):
     assert dropped.get("read/record_too_large", 0) >= 1
     assert dropped.get("read/truncated", 0) + dropped.get("read/malformed", 0) >= 3  # absurd length, unclosed page, cut bz2
     assert dropped.get("read/empty_text", 0) >= 1
+    assert dropped.get("read/text_too_long", 0) == 1 and dropped.get("read/too_many_lines", 0) == 1
     assert any(r.startswith(("filter/", "langid/")) for r in dropped)  # emoji, control characters, one repeated character
     for url in ("https://emoji.example/", "https://controls.example/", "https://repeated.example/", "https://bomb.example/", "https://huge.example/"):
         assert url not in kept
