@@ -46,3 +46,14 @@ def test_shingles_and_signatures_never_fail(a, b):
     assert sigs.shape == (2, 32)
     if sets[0] == sets[1]:
         assert (sigs[0] == sigs[1]).all()
+
+
+@SETTINGS
+@given(TEXT, st.sampled_from(["eng_Latn", "jpn_Jpan", "tha_Thai", "hin_Deva", "amh_Ethi", "arb_Arab", "xxx_Zyyy"]))
+def test_sentence_splitting_never_fails_and_loses_no_letters(text, lang):
+    from corpus.bitext.sentences import split_sentences
+
+    text = normalise(text)
+    sentences = split_sentences(text, lang)
+    assert all(s.strip() for s in sentences)
+    assert "".join(sentences).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
