@@ -212,8 +212,8 @@ def run(argv: list[str]) -> int:
 
     from pipelines.build import run_build
 
-    print("stages: read+extract -> language ID -> quality filter -> exact dedup -> near dedup"
-          " -> sampling rates -> rebalance -> Parquet shards + tokenizer", flush=True)
+    print("stages: read+extract -> language ID -> quality filter -> dedup (exact, near, paragraph) -> bitext"
+          " -> sampling rates -> rebalance -> Parquet shards + tokenizer -> manifest, card, report", flush=True)
     started = time.time()
     try:
         manifest = run_build(config, beam_args)
