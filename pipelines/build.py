@@ -1,8 +1,9 @@
 """The release build: raw dumps in, a multilingual corpus release out.
 
-    read -> language ID -> quality filter -> exact, near and paragraph dedup
+    read -> language ID -> quality filter -> exact, near and paragraph dedup -> bitext mining
          -> sampling rates -> rebalance -> Parquet shards
                                         -> SentencePiece tokenizer
+         -> dataset card, report, manifest (last)
 """
 
 from __future__ import annotations
@@ -115,8 +116,6 @@ def finish_release(config: BuildConfig, run: dict[str, Any]) -> dict[str, Any]:
         tokenizer=tokenizer[0] if tokenizer else None,
         run=run,
     )
-    with FileSystems.create(FileSystems.join(out, release.MANIFEST)) as f:
-        f.write(json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False).encode("utf-8") + b"\n")
     with FileSystems.create(FileSystems.join(out, release.CARD)) as f:
         f.write(release.dataset_card(manifest).encode("utf-8"))
     if config.output.report:
@@ -125,6 +124,11 @@ def finish_release(config: BuildConfig, run: dict[str, Any]) -> dict[str, Any]:
         for relative, data in report.render(manifest).items():
             write_file(FileSystems.join(out, relative), data)
     FileSystems.delete([work])
+    # The manifest last: a directory without one is an unfinished build, which `corpus verify` rejects.
+    write_file(
+        FileSystems.join(out, release.MANIFEST),
+        json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False).encode("utf-8") + b"\n",
+    )
     return manifest
 
 
