@@ -68,7 +68,7 @@ def test_a_50_mb_record_is_capped_and_counted():
     docs, drops = read("wet", data)  # default cap: 16 MiB
     assert [d.url for d in docs] == ["http://before/", "http://after/"]
     assert reasons(drops) == {READ_RECORD_TOO_LARGE: 1} and f" {len(big)} bytes" in drops[0].detail
-    docs, drops = read("wet", data, Read(max_record_bytes=64 * 1024 * 1024))  # a cap above it reads it
+    docs, drops = read("wet", data, Read(max_record_bytes=64 * 1024 * 1024, max_text_chars=64 * 1024 * 1024))  # caps above it read it
     assert len(docs) == 3 and drops == []
 
 
