@@ -44,6 +44,5 @@ def is_unspaced(text: str, sample: int = 2000) -> bool:
 
 def count_words(text: str) -> int:
     """Whitespace-separated words; texts in scripts written without spaces count their characters."""
-    if is_unspaced(text):
-        return sum(1 for c in text if not c.isspace())
-    return len(text.split())
+    words = text.split()
+    return sum(map(len, words)) if is_unspaced(text) else len(words)
