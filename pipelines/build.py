@@ -165,7 +165,12 @@ def local_defaults(beam_args: list[str]) -> list[str]:
     (benchmarks/RESULTS.md, "DirectRunner modes")."""
     if any(a.startswith(("--runner", "--direct_running_mode", "--direct_num_workers")) for a in beam_args):
         return beam_args
-    return [*beam_args, "--direct_running_mode=multi_processing", f"--direct_num_workers={os.cpu_count() or 1}"]
+    return [
+        *beam_args,
+        "--direct_running_mode=multi_processing",
+        f"--direct_num_workers={os.cpu_count() or 1}",
+        "--default_sdk_harness_log_level=WARNING",  # the worker processes' INFO lines would bury the summary
+    ]
 
 
 def run_build(config: BuildConfig, beam_args: list[str]) -> dict[str, Any]:
