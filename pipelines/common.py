@@ -1,23 +1,45 @@
-"""What every stage shares: a stage yields documents it keeps and Drop records for the others."""
+"""What every stage shares: a step yields the Documents it keeps, Drops for the others and Stats."""
 
 from __future__ import annotations
+
+from typing import Any, NamedTuple
 
 import apache_beam as beam
 
 from corpus.schema import Document, Drop, is_a
 
 
+class Stat(NamedTuple):
+    """A statistic yielded beside a step's output; summed into manifest["stats"] by its "kind|key"."""
+
+    key: str
+    amount: int = 1
+
+
+def split_stats(results, label: str):
+    """A step's output split into (everything else, ("kind|key", amount) statistics)."""
+    main = results | f"{label}/Main" >> beam.Filter(lambda item: not isinstance(item, Stat)).with_output_types(Any)
+    stats = (
+        results
+        | f"{label}/Stats" >> beam.Filter(lambda item: isinstance(item, Stat))
+        | f"{label}/AsPair" >> beam.Map(tuple).with_output_types(tuple[str, int])
+    )
+    return main, stats
+
+
 def split_outputs(pcoll, label: str, fn):
-    """Apply a DoFn or callable that yields Documents and Drops; returns (kept, dropped).
+    """Apply a DoFn or callable yielding Documents, Drops and Stats; returns (kept, dropped, stats).
 
     One output stream split by type rather than tagged outputs: the DaskRunner merges
-    tagged outputs into the main one. The two filters fuse with the step, so the
-    split costs no serialisation.
+    tagged outputs into the main one. The filters fuse with the step, so the split
+    costs no serialisation. Records are told apart by shape (is_a): a document that
+    crossed a shuffle may come back as RowCoder's look-alike type.
     """
     results = pcoll | label >> beam.ParDo(fn)
     kept = results | f"{label}/Kept" >> beam.Filter(lambda item: is_a(item, Document)).with_output_types(Document)
     dropped = results | f"{label}/Dropped" >> beam.Filter(lambda item: is_a(item, Drop)).with_output_types(Drop)
-    return kept, dropped
+    _, stats = split_stats(results, label)
+    return kept, dropped, stats
 
 
 def drop(stage: str, why: str, doc: Document) -> Drop:

@@ -9,7 +9,6 @@ found by a combiner, and the members are joined back in salted sub-keys.
 from __future__ import annotations
 
 import zlib
-from typing import Any, NamedTuple
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
@@ -18,7 +17,6 @@ from apache_beam.pvalue import AsSingleton
 from corpus.config import Dedup
 from corpus.dedup import node_id, node_of, scope, size_bucket
 from corpus.dedup.components import (
-    NodeSummary,
     final_label,
     large_star,
     merge_summaries,
@@ -29,36 +27,8 @@ from corpus.dedup.components import (
 from corpus.dedup.exact import exact_key, survivor_of
 from corpus.dedup.minhash import band_keys, lsh_bands, shingles, signatures, sketch_jaccard, verification_sketch
 from corpus.dedup.paragraph import paragraph_hashes, strip_paragraphs
-from corpus.schema import Document, Drop
-from pipelines.common import drop
-
-class _Stat(NamedTuple):
-    """A statistic yielded beside a step's main output (split by type, as in pipelines.common)."""
-
-    key: str
-    amount: int = 1
-
-
-def _split_stats(results, label: str):
-    """A step's output split into (everything else, ("kind|key", amount) statistics)."""
-    main = results | f"{label}/Main" >> beam.Filter(lambda item: not isinstance(item, _Stat)).with_output_types(Any)
-    stats = (
-        results
-        | f"{label}/Stats" >> beam.Filter(lambda item: isinstance(item, _Stat))
-        | f"{label}/AsPair" >> beam.Map(tuple).with_output_types(tuple[str, int])
-    )
-    return main, stats
-
-
-def _split(pcoll, label: str, fn):
-    """Apply a callable yielding documents, drops and statistics: (kept, dropped, stats)."""
-    results = pcoll | label >> beam.ParDo(fn)
-    # Documents that crossed a shuffle come back from RowCoder as its generated row type, not as
-    # Document: they are told apart as what is neither a Drop nor a statistic (both made fresh here).
-    kept = results | f"{label}/Kept" >> beam.Filter(lambda item: not isinstance(item, (Drop, _Stat))).with_output_types(Document)
-    dropped = results | f"{label}/Dropped" >> beam.Filter(lambda item: isinstance(item, Drop)).with_output_types(Drop)
-    _, stats = _split_stats(results, label)
-    return kept, dropped, stats
+from corpus.schema import Document
+from pipelines.common import Stat, drop, split_outputs, split_stats
 
 
 class Deduplicate(beam.PTransform):
@@ -109,7 +79,7 @@ class ExactDedup(_Stage):
             best, size = survivor_of(group)
             yield best
             if size > 1:
-                yield _Stat(f"dedup_clusters|exact|{size_bucket(size)}")
+                yield Stat(f"dedup_clusters|exact|{size_bucket(size)}")
                 for doc in group:  # a second pass over the stream, never a list of the group
                     if doc.id != best.id:
                         yield drop("dedup", "exact", doc)
@@ -119,7 +89,7 @@ class ExactDedup(_Stage):
             | "KeyByText" >> beam.Map(lambda d: (exact_key(d.text, scope(d, config.cross_language, config.cross_source)), d))
             | "Group" >> beam.GroupByKey()
         )
-        return _split(groups, "KeepSurvivor", survivors)
+        return split_outputs(groups, "KeepSurvivor", survivors)
 
 
 class _KeySummary(beam.CombineFn):
@@ -222,15 +192,15 @@ class ParagraphDedup(_Stage):
                     yield doc
                     continue
                 text, n_chars, n_words = strip_paragraphs(doc.text, remove, doc_scope(doc))
-                yield _Stat(f"dedup_paragraphs|removed_lines|{doc.lang}", doc.text.count("\n") - text.count("\n") + (not text))
-                yield _Stat(f"dedup_paragraphs|removed_chars|{doc.lang}", doc.n_chars - n_chars)
+                yield Stat(f"dedup_paragraphs|removed_lines|{doc.lang}", doc.text.count("\n") - text.count("\n") + (not text))
+                yield Stat(f"dedup_paragraphs|removed_chars|{doc.lang}", doc.n_chars - n_chars)
                 if n_chars < config.paragraph_min_chars:
                     yield drop("dedup", "paragraph_too_short", doc)
                 else:
                     yield doc._replace(text=text, n_chars=n_chars, n_words=n_words)
 
         joined = {"doc": docs | "KeyById" >> beam.Map(lambda d: (d.id, d)), "remove": removals} | "Join" >> beam.CoGroupByKey()
-        return _split(joined, "Strip", strip)
+        return split_outputs(joined, "Strip", strip)
 
 
 class _BandKeys(beam.DoFn):
@@ -261,9 +231,9 @@ class NearDedup(_Stage):
 
         def verified(candidate):
             _, (node, sig), (best, best_sig) = candidate
-            yield _Stat("dedup_near|candidate_pairs")
+            yield Stat("dedup_near|candidate_pairs")
             if config.verify and sketch_jaccard(sig, best_sig) < config.threshold - config.verify_margin:
-                yield _Stat("dedup_near|rejected_pairs")
+                yield Stat("dedup_near|rejected_pairs")
             else:
                 yield node, best
 
@@ -273,7 +243,7 @@ class NearDedup(_Stage):
             | "BandKeys" >> beam.ParDo(_BandKeys(config))
             | "Candidates" >> PairWithBest(config.hot_key_fanout)
         )
-        edges, verify_stats = _split_stats(candidates | "Verify" >> beam.FlatMap(verified), "Verify")
+        edges, verify_stats = split_stats(candidates | "Verify" >> beam.FlatMap(verified), "Verify")
         edges = edges | "OneEdgePerPair" >> beam.Distinct()
         labels, cc_stats = edges | "Components" >> ConnectedComponents(config.cc_rounds, config.cc_max_leftover)
 
@@ -290,7 +260,7 @@ class NearDedup(_Stage):
                     yield drop("dedup", "near", doc)
                 elif groups["absorbed"]:
                     dup_count, members = groups["absorbed"][0]
-                    yield _Stat(f"dedup_clusters|near|{size_bucket(members + 1)}")
+                    yield Stat(f"dedup_clusters|near|{size_bucket(members + 1)}")
                     yield doc._replace(dup_count=doc.dup_count + dup_count)
                 else:
                     yield doc
@@ -300,7 +270,7 @@ class NearDedup(_Stage):
             "label": labels | "LabelById" >> beam.Map(lambda nl: (node_id(nl[0]), nl[1])),
             "absorbed": absorbed,
         } | "Join" >> beam.CoGroupByKey()
-        kept, dropped, stats = _split(joined, "KeepSurvivor", resolve)
+        kept, dropped, stats = split_outputs(joined, "KeepSurvivor", resolve)
         return kept, dropped, (stats, verify_stats, cc_stats) | "NearStats" >> beam.Flatten()
 
 
@@ -318,7 +288,7 @@ class _Star(beam.DoFn):
             yield e
             if changed:
                 self.changes.inc()
-                yield _Stat(self.round_key)
+                yield Stat(self.round_key)
 
 
 class _AtMost(beam.CombineFn):
@@ -369,14 +339,14 @@ class ConnectedComponents(beam.PTransform):
         stats = []
         for r in range(1, self.rounds + 1):
             key = f"dedup_near|components_round_{r:02d}_changes"
-            edges, large_stats = _split_stats(
+            edges, large_stats = split_stats(
                 edges
                 | f"BothWays{r}" >> beam.FlatMap(lambda e: (e, (e[1], e[0])))
                 | f"Neighbours{r}" >> beam.GroupByKey()
                 | f"LargeStar{r}" >> beam.ParDo(_Star(large_star, key)),
                 f"LargeStar{r}",
             )
-            edges, small_stats = _split_stats(
+            edges, small_stats = split_stats(
                 edges | f"SmallerNeighbours{r}" >> beam.GroupByKey() | f"SmallStar{r}" >> beam.ParDo(_Star(small_star, key)),
                 f"SmallStar{r}",
             )

@@ -30,4 +30,5 @@ class QualityFilter(beam.PTransform):
         self.config = config
 
     def expand(self, docs):
-        return split_outputs(docs, "ApplyRules", _Judge(self.config))
+        kept, dropped, _ = split_outputs(docs, "ApplyRules", _Judge(self.config))
+        return kept, dropped

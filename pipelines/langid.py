@@ -13,8 +13,8 @@ from apache_beam.io.filesystems import FileSystems
 from corpus.config import LangId
 from corpus.langid import load_identifier
 from corpus.langid.documents import DocumentLanguage
-from corpus.schema import Document, Drop, is_a
-from pipelines.common import drop
+from corpus.schema import Document
+from pipelines.common import Stat, drop, split_outputs
 
 
 def local_model(path: str | None) -> str | None:
@@ -44,7 +44,8 @@ class _Identify(beam.DoFn):
         decisions, stats = self.decider.identify(batch)
         for doc, why in decisions:
             yield drop("langid", why, doc) if why else doc
-        yield from stats  # ("kind|key", amount) tuples, split from documents and drops by type
+        for key, amount in stats:
+            yield Stat(key, amount)
 
 
 class IdentifyLanguage(beam.PTransform):
@@ -57,10 +58,7 @@ class IdentifyLanguage(beam.PTransform):
 
     def expand(self, docs):
         batches = docs | "Batch" >> beam.BatchElements(min_batch_size=16, max_batch_size=self.config.batch_size)
-        results = batches | "Predict" >> beam.ParDo(_Identify(self.config))
-        self.stats = results | "Stats" >> beam.Filter(lambda item: isinstance(item, tuple) and not (is_a(item, Document) or is_a(item, Drop)))
-        kept = results | "Kept" >> beam.Filter(lambda item: is_a(item, Document)).with_output_types(Document)
-        dropped = results | "Dropped" >> beam.Filter(lambda item: is_a(item, Drop)).with_output_types(Drop)
+        kept, dropped, self.stats = split_outputs(batches, "Predict", _Identify(self.config))
         return kept, dropped
 
 

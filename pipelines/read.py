@@ -111,4 +111,5 @@ class ReadDocuments(beam.PTransform):
             | "SplitMultistream" >> beam.FlatMap(_split_multistream, self.options)
             | "SpreadPieces" >> beam.Reshuffle()
         )
-        return split_outputs(pieces, "ReadAndExtract", _ReadFile(self.options))
+        kept, dropped, _ = split_outputs(pieces, "ReadAndExtract", _ReadFile(self.options))
+        return kept, dropped

@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import random
-import re
 
 from corpus.demo import web, wiki
 from corpus.demo.texts import LANGS, load_pools, load_topics, sentence_join
@@ -442,7 +441,6 @@ def write_demo_inputs(out_dir: str) -> dict[str, list[str]]:
         pool = b.pools[lang]
         paras = sample_doc(rng, pool, n_par=(5, 6), n_sent=(3, 4))
         base = b.page(lang, paras, force=True)
-        site = base.site
         if kind == "boilerplate":
             alt = [l for l in web.FOOTER[lang][1:] if l not in base.footer][0]
             var = base._replace(footer=base.footer[:1] + (alt,))
