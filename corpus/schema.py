@@ -77,6 +77,13 @@ class Drop(NamedTuple):
     detail: str  # file and offset, or the document id, for the log
 
 
+class Stat(NamedTuple):
+    """A statistic yielded beside a step's output; summed into manifest["stats"] by its "kind|key"."""
+
+    key: str
+    amount: int = 1
+
+
 def is_a(record: object, kind: type) -> bool:
     """isinstance by shape: a runner may decode a row into a look-alike NamedTuple type."""
     return getattr(record, "_fields", None) == kind._fields

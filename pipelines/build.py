@@ -41,13 +41,13 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
     work = FileSystems.join(out, WORK_DIR)
     inputs = config.inputs.model_dump(include={"wet", "warc", "wikipedia"})
 
-    docs, read_dropped = p | "Read" >> ReadDocuments(inputs, config.read)
+    docs, read_dropped, read_stats = p | "Read" >> ReadDocuments(inputs, config.read)
     read = docs
     language_id = IdentifyLanguage(config.langid)  # its .stats count split parts, removed lines, disagreements
     docs, langid_dropped = docs | "LanguageID" >> language_id
     docs, filter_dropped = docs | "QualityFilter" >> QualityFilter(config.filters)
     dropped = [read_dropped, langid_dropped, filter_dropped]
-    stats = [language_id.stats]  # (key, amount) PCollections of the stages: "kind|key" summed into the manifest
+    stats = [read_stats, language_id.stats]  # (key, amount) PCollections of the stages: "kind|key" summed into the manifest
     docs, dedup_dropped, dedup_stats = docs | "Dedup" >> Deduplicate(config.dedup)
     dropped.append(dedup_dropped)
     stats.append(dedup_stats)

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import apache_beam as beam
 
-from corpus.schema import Document, Drop, is_a
-
-
-class Stat(NamedTuple):
-    """A statistic yielded beside a step's output; summed into manifest["stats"] by its "kind|key"."""
-
-    key: str
-    amount: int = 1
+from corpus.schema import Document, Drop, Stat, is_a
 
 
 def split_stats(results, label: str):

@@ -27,8 +27,8 @@ from corpus.dedup.components import (
 from corpus.dedup.exact import exact_key, survivor_of
 from corpus.dedup.minhash import band_keys, lsh_bands, shingles, signatures, sketch_jaccard, verification_sketch
 from corpus.dedup.paragraph import paragraph_hashes, strip_paragraphs
-from corpus.schema import Document
-from pipelines.common import Stat, drop, split_outputs, split_stats
+from corpus.schema import Document, Stat
+from pipelines.common import drop, split_outputs, split_stats
 
 
 class Deduplicate(beam.PTransform):

@@ -13,8 +13,8 @@ from apache_beam.io.filesystems import FileSystems
 from corpus.config import LangId
 from corpus.langid import load_identifier
 from corpus.langid.documents import DocumentLanguage
-from corpus.schema import Document
-from pipelines.common import Stat, drop, split_outputs
+from corpus.schema import Document, Stat
+from pipelines.common import drop, split_outputs
 
 
 def local_model(path: str | None) -> str | None:

@@ -95,7 +95,7 @@ class _ReadFile(beam.DoFn):
 
 
 class ReadDocuments(beam.PTransform):
-    """Match input files, spread them over workers, read and extract their records."""
+    """Match input files, spread them over workers, read and extract their records: (kept, dropped, stats)."""
 
     def __init__(self, inputs: dict[str, list[str]], options: Read = Read()):
         super().__init__()
@@ -111,5 +111,4 @@ class ReadDocuments(beam.PTransform):
             | "SplitMultistream" >> beam.FlatMap(_split_multistream, self.options)
             | "SpreadPieces" >> beam.Reshuffle()
         )
-        kept, dropped, _ = split_outputs(pieces, "ReadAndExtract", _ReadFile(self.options))
-        return kept, dropped
+        return split_outputs(pieces, "ReadAndExtract", _ReadFile(self.options))
