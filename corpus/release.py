@@ -12,7 +12,7 @@ import yaml
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus.schema import DOCUMENT_SCHEMA, Document
+from corpus.schema import DOCUMENT_SCHEMA, SOURCES, Document
 
 DOCS_DIR = "docs"
 TOKENIZER_DIR = "tokenizer"
@@ -21,6 +21,12 @@ CARD = "README.md"
 REPORT = "report.html"
 PLOTS_DIR = "report"  # PNG plots beside report.html
 BITEXT_DIR = "bitext"
+# The stages documents pass, in order; each drop reason belongs to the longest stage its name starts with.
+STAGES = ("read", "langid", "filter", "dedup/exact", "dedup/near", "dedup/paragraph")
+
+
+class ReleaseFailed(Exception):
+    """The build ran but its release fails a check of its own (counts that do not add up, nothing kept)."""
 
 
 def length_bucket(n_chars: int) -> int:
@@ -65,11 +71,22 @@ def _table(headers: list[str], rows: Iterable[Iterable[Any]]) -> str:
 
 
 def bitext_files(manifest: Mapping[str, Any]) -> dict[str, int]:
-    """Bitext Parquet files and their rows: from the shard list, or from the bitext stage's `bitext_rows` statistic."""
-    files = {s["path"]: s.get("rows", 0) for s in manifest["shards"] if s["path"].startswith(BITEXT_DIR + "/")}
-    rows = manifest.get("stats", {}).get("bitext_rows", {})
-    files.update({path: n for path, n in rows.items() if path.startswith(BITEXT_DIR + "/") and path not in files})
-    return dict(sorted(files.items()))
+    """Bitext Parquet files and their rows."""
+    return {s["path"]: s.get("rows", 0) for s in sorted(manifest["shards"], key=lambda s: s["path"]) if s["path"].startswith(BITEXT_DIR + "/")}
+
+
+BITEXT_SHARD = "bitext_shard"  # statistic kind of a written bitext shard: "bitext_shard|<path>|<sha256>" -> rows
+
+
+def bitext_shard_entries(stats: Mapping[str, int]) -> list[dict[str, Any]]:
+    """Shard-list entries of the bitext shards a build or `corpus mine` wrote, from their statistics."""
+    entries = []
+    for key, rows in stats.items():
+        kind, _, rest = key.partition("|")
+        if kind == BITEXT_SHARD:
+            path, _, sha256 = rest.rpartition("|")
+            entries.append({"path": path, "lang": path.split("/")[1], "rows": rows, "sha256": sha256})
+    return entries
 
 
 def card_header(manifest: Mapping[str, Any]) -> dict[str, Any]:
@@ -198,6 +215,7 @@ def assemble_manifest(
     inputs and config, so two builds of the same inputs give the same manifest.
     """
     read: dict[str, int] = {}
+    stage_out: dict[str, int] = {}
     dropped: dict[str, int] = {}
     other: dict[str, dict[str, int]] = {}  # statistics of later stages, by kind
     languages: dict[str, dict[str, Any]] = {}
@@ -211,6 +229,10 @@ def assemble_manifest(
         kind, _, rest = key.partition("|")
         if kind == "read":
             read[rest] = read.get(rest, 0) + amount
+        elif kind == "stage":
+            stage_out[rest] = amount
+        elif kind == BITEXT_SHARD:
+            continue  # in the shard list (bitext_shard_entries)
         elif kind == "dropped":
             reason, _, lang = rest.partition("|")
             dropped[reason] = dropped.get(reason, 0) + amount
@@ -228,6 +250,8 @@ def assemble_manifest(
         # Effective epochs: how many times over, on average, the language's kept text was written.
         before, after = (lang["kept"], lang["written"]) if by_documents else (lang["kept_chars"], lang["written_chars"])
         lang["epochs"] = round(after / before, 6) if before else 0.0
+    dedup = config.get("dedup", {})
+    enabled = [s for s in STAGES if not s.startswith("dedup/") or dedup.get(s.partition("/")[2], True)]
     return {
         "format": 1,
         "config": dict(config),
@@ -238,18 +262,50 @@ def assemble_manifest(
             "kept": sum(v["kept"] for v in languages.values()),
             "dropped": dict(sorted(dropped.items())),
             "written": sum(v["written"] for v in languages.values()),
+            "stages": stage_table(enabled, read, dropped, stage_out),
         },
         "languages": dict(sorted(languages.items())),
         "stats": {kind: dict(sorted(values.items())) for kind, values in sorted(other.items())},
-        "shards": sorted(shards, key=lambda s: s["path"]),
+        "shards": sorted([*shards, *bitext_shard_entries(stats)], key=lambda s: s["path"]),
         "tokenizer": dict(tokenizer or {}),
         "run": dict(run),
     }
 
 
-def reconciles(manifest: Mapping[str, Any]) -> bool:
+def stage_of(reason: str) -> str:
+    return max((s for s in STAGES if reason.startswith(s)), key=len, default=reason.partition("/")[0])
+
+
+def stage_table(stages: list[str], read: Mapping[str, int], dropped: Mapping[str, int], out: Mapping[str, int]) -> list[dict[str, Any]]:
+    """Documents into and out of each stage: in + added (split parts) = out + dropped when nothing is lost."""
+    rows, into = [], sum(n for source, n in read.items() if source in SOURCES)
+    for stage in stages:
+        added = sum(n for key, n in read.items() if key not in SOURCES and stage_of(key) == stage)
+        lost = sum(n for reason, n in dropped.items() if stage_of(reason) == stage)
+        rows.append({"stage": stage, "in": into, "added": added, "dropped": lost, "out": out.get(stage, 0)})
+        into = rows[-1]["out"]
+    return rows
+
+
+def reconciliation_problems(manifest: Mapping[str, Any]) -> list[str]:
+    """Where documents were lost or invented: overall (read = kept + dropped) and per stage."""
     docs = manifest["documents"]
-    return docs["read"] == docs["kept"] + sum(docs["dropped"].values())
+    problems = []
+    if docs["read"] != docs["kept"] + sum(docs["dropped"].values()):
+        problems.append(f"counts do not reconcile: read {docs['read']:,} != kept {docs['kept']:,} + dropped {sum(docs['dropped'].values()):,}")
+    stages = docs.get("stages", [])
+    for s in stages:
+        if s["in"] + s["added"] != s["out"] + s["dropped"]:
+            difference = s["in"] + s["added"] - s["out"] - s["dropped"]
+            problems.append(f"stage {s['stage']}: {s['in']:,} in + {s['added']:,} added != {s['out']:,} out + "
+                            f"{s['dropped']:,} dropped ({difference:+,} unaccounted)")
+    if stages and stages[-1]["out"] != docs["kept"]:
+        problems.append(f"stage {stages[-1]['stage']}: {stages[-1]['out']:,} out, but {docs['kept']:,} kept")
+    return problems
+
+
+def reconciles(manifest: Mapping[str, Any]) -> bool:
+    return not reconciliation_problems(manifest)
 
 
 def parquet_rows(data: bytes) -> int:
@@ -263,10 +319,7 @@ def verify(manifest: Mapping[str, Any], read: Callable[[str], bytes | None], pre
     `read(relative_path)` gives a file's bytes or None when it is missing; `present` lists the
     Parquet files found under the release, to catch shards the manifest does not know.
     """
-    problems = []
-    if not reconciles(manifest):
-        docs = manifest["documents"]
-        problems.append(f"counts do not reconcile: read {docs['read']} != kept {docs['kept']} + dropped {sum(docs['dropped'].values())}")
+    problems = reconciliation_problems(manifest)
     rows_per_lang: dict[str, int] = {}
     for shard in manifest["shards"]:
         path = shard["path"]
@@ -291,16 +344,6 @@ def verify(manifest: Mapping[str, Any], read: Callable[[str], bytes | None], pre
     if sum(v["written"] for v in manifest["languages"].values()) != manifest["documents"]["written"]:
         problems.append("documents.written is not the sum of the languages' written counts")
     listed = {shard["path"] for shard in manifest["shards"]}
-    # Bitext files known only by their row counts: checked for presence and rows (no checksum recorded).
-    for path, rows in bitext_files(manifest).items():
-        if path in listed:
-            continue
-        listed.add(path)
-        data = read(path)
-        if data is None:
-            problems.append(f"{path}: missing")
-        elif parquet_rows(data) != rows:
-            problems.append(f"{path}: {parquet_rows(data)} rows, the manifest says {rows}")
     problems += [f"{path}: not listed in the manifest" for path in sorted(set(present) - listed)]
     for path, expected in sorted((manifest.get("tokenizer") or {}).get("files", {}).items()):
         data = read(path)

@@ -22,7 +22,7 @@ from corpus.release import PLOTS_DIR, REPORT, bitext_files, reconciles  # noqa: 
 
 # The order documents meet the stages; a stage not listed here comes after them.
 STAGE_ORDER = ("read", "langid", "filter", "dedup")
-PLOTTED_STATS = ("doc_length", "bitext_score", "bitext_rows")  # kinds drawn as plots (or listed elsewhere)
+PLOTTED_STATS = ("doc_length", "bitext_score")  # kinds drawn as plots (or listed elsewhere)
 
 
 def _png(fig: Figure) -> bytes:

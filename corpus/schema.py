@@ -22,7 +22,8 @@ SOURCES = (COMMONCRAWL, WIKIPEDIA)
 class Document(NamedTuple):
     """One text of the corpus, with its provenance and the signals that decided its fate."""
 
-    id: str  # stable content hash: make_id(source, url or title, text)
+    id: str  # where the record was read: make_id(source, input_file, locator), unique per record read
+    text_hash: str  # content hash of `text` (make_id(text)): equal texts, whatever their provenance
     source: str  # commoncrawl | wikipedia
     url: str  # page URL; for Wikipedia the article URL
     title: str  # HTML <title> or Wikipedia article title
@@ -84,6 +85,11 @@ class Stat(NamedTuple):
     amount: int = 1
 
 
+def with_text(doc: Document, text: str) -> Document:
+    """The document with its text replaced, and every field derived from the text with it."""
+    return doc._replace(text=text, text_hash=make_id(text), n_chars=len(text), n_words=count_words(text))
+
+
 def is_a(record: object, kind: type) -> bool:
     """isinstance by shape: a runner may decode a row into a look-alike NamedTuple type."""
     return getattr(record, "_fields", None) == kind._fields
@@ -115,6 +121,7 @@ def new_document(
     *,
     source: str,
     text: str,
+    locator: str = "",
     url: str = "",
     title: str = "",
     source_lang: str = "",
@@ -124,9 +131,17 @@ def new_document(
     record_id: str = "",
     input_file: str = "",
 ) -> Document:
-    """A document as a reader produces it: provenance and text, no language yet."""
+    """A document as a reader produces it: provenance and text, no language yet.
+
+    `locator` places the record inside `input_file` (a byte offset, a page id), so that the
+    id names this record read and no other: the same page read from two files, or twice,
+    is two documents, which exact dedup then counts as duplicates. A document made in code,
+    not read from a file, is identified by its content.
+    """
+    where = (input_file, locator) if input_file or locator else (url or title, text)
     return Document(
-        id=make_id(source, url or title, text),
+        id=make_id(source, *where),
+        text_hash=make_id(text),
         source=source,
         url=url,
         title=title,

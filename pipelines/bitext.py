@@ -31,7 +31,7 @@ from corpus.config import Bitext, Read
 from corpus.schema import BITEXT_SCHEMA, BitextPair, COMMONCRAWL, Document, Drop, WIKIPEDIA, is_a
 from corpus.sources import langlinks
 from corpus.text import fold
-from pipelines.read import _match, open_input
+from pipelines.read import _match, common_folder, open_input
 
 BITEXT_DIR = "bitext"
 WIKIPEDIA_CANDIDATES = "wikipedia-langlinks"
@@ -70,7 +70,7 @@ class ReadLangLinks(beam.PTransform):
 
         files = (
             pbegin
-            | "Patterns" >> beam.Create([("langlinks", p) for p in self.patterns])
+            | "Patterns" >> beam.Create([("langlinks", p, common_folder(self.patterns)) for p in self.patterns])
             | "Match" >> beam.FlatMap(_match, Read())
             | "SpreadFiles" >> beam.Reshuffle()
         )
@@ -233,7 +233,7 @@ def encode_bitext(pairs: list[BitextPair], compression: str) -> bytes:
 
 
 class WriteBitext(beam.PTransform):
-    """OUT/bitext/<l1>-<l2>/part-NNNNN-of-MMMMM.parquet, rows sorted by id; yields ("bitext_rows|path", rows)."""
+    """OUT/bitext/<l1>-<l2>/part-NNNNN-of-MMMMM.parquet, rows sorted by id; yields ("bitext_shard|path|sha256", rows)."""
 
     def __init__(self, out_dir: str, shard_bytes: int, compression: str):
         super().__init__()
@@ -259,8 +259,9 @@ class WriteBitext(beam.PTransform):
         def write(path_pairs):
             path, group = path_pairs
             group = list(group)
-            write_file(FileSystems.join(out_dir, path), encode_bitext(group, compression))
-            yield f"bitext_rows|{path}", len(group)
+            data = encode_bitext(group, compression)
+            write_file(FileSystems.join(out_dir, path), data)
+            yield f"{release.BITEXT_SHARD}|{path}|{hashlib.sha256(data).hexdigest()}", len(group)
 
         return (
             pairs
@@ -342,47 +343,3 @@ class MineBitext(beam.PTransform):
             drops | "AllBitextDrops" >> beam.Flatten() | "DropStats" >> beam.Map(lambda d: (f"bitext_dropped|{d.reason}|{d.lang}", 1)),
         ]
         return stats | "AllBitextStats" >> beam.Flatten()
-
-
-# ---------------------------------------------------------------- `corpus mine`
-def read_release_documents(p, out_dir: str):
-    """The documents of an existing release (first copies only: rebalancing repeats some)."""
-    pattern = FileSystems.join(out_dir, release.DOCS_DIR, "*", "*.parquet")
-    return (
-        p
-        | "ReleaseDocs" >> beam.io.ReadFromParquet(pattern)
-        | "FirstCopies" >> beam.Filter(lambda row: row["repetition"] == 0)
-        | "AsDocuments" >> beam.Map(lambda row: Document(**{**row, "signals": dict(row["signals"] or [])}))
-    )
-
-
-def run_mine(config, beam_args: list[str]) -> dict:
-    """Mine an existing release's documents; bitext statistics are merged into its manifest.json."""
-    from apache_beam.options.pipeline_options import PipelineOptions
-
-    from pipelines.stats import SumStats, WriteJsonLines
-
-    out = config.output.dir
-    stats_path = FileSystems.join(out, "_work_bitext", "stats.jsonl")
-    with beam.Pipeline(options=PipelineOptions(beam_args)) as p:
-        docs = read_release_documents(p, out)
-        (
-            docs
-            | "MineBitext" >> MineBitext(config.bitext, config.inputs.langlinks, out, config.output.shard_bytes, config.output.compression)
-            | "SumStats" >> SumStats()
-            | "WriteStats" >> WriteJsonLines(stats_path)
-        )
-    with FileSystems.open(stats_path) as f:
-        stats = dict(json.loads(line) for line in f.read().decode("utf-8").splitlines() if line.strip())
-    FileSystems.delete([FileSystems.join(out, "_work_bitext")])
-    manifest_path = FileSystems.join(out, release.MANIFEST)
-    with FileSystems.open(manifest_path) as f:
-        manifest = json.loads(f.read().decode("utf-8"))
-    by_kind: dict[str, dict[str, int]] = {}
-    for key, amount in stats.items():
-        kind, _, rest = key.partition("|")
-        by_kind.setdefault(kind, {})[rest] = amount
-    manifest.setdefault("stats", {}).update({kind: dict(sorted(v.items())) for kind, v in sorted(by_kind.items())})
-    with FileSystems.create(manifest_path) as f:
-        f.write(json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
-    return manifest

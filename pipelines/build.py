@@ -26,7 +26,7 @@ from pipelines.filters import QualityFilter
 from pipelines.langid import IdentifyLanguage
 from pipelines.read import ReadDocuments
 from pipelines.rebalance import Rebalance, SamplingRates
-from pipelines.stats import SumStats, WriteJsonLines, doc_stats, drop_stat
+from pipelines.stats import SumStats, WriteJsonLines, doc_stats, drop_stat, stage_key
 from pipelines.tokenizer import TrainTokenizer
 from pipelines.write import WriteShards, write_file
 
@@ -36,22 +36,29 @@ WORK_DIR = "_work"  # the build's own statistics, turned into manifest.json at t
 PACKAGES = ("apache-beam", "pyarrow", "datasketch", "fasttext-numpy2-wheel", "sentencepiece", "warcio", "fastwarc", "resiliparse", "mwparserfromhell", "corpus-builder")
 
 
-def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
-    out = config.output.dir
-    work = FileSystems.join(out, WORK_DIR)
+def keep_documents(p: beam.Pipeline, config: BuildConfig):
+    """read -> language ID -> quality filter -> dedup: (read, kept, [dropped...], [stats...])."""
     inputs = config.inputs.model_dump(include={"wet", "warc", "wikipedia"})
-
     docs, read_dropped, read_stats = p | "Read" >> ReadDocuments(inputs, config.read)
     read = docs
     language_id = IdentifyLanguage(config.langid)  # its .stats count split parts, removed lines, disagreements
-    docs, langid_dropped = docs | "LanguageID" >> language_id
-    docs, filter_dropped = docs | "QualityFilter" >> QualityFilter(config.filters)
+    after_langid, langid_dropped = docs | "LanguageID" >> language_id
+    after_filters, filter_dropped = after_langid | "QualityFilter" >> QualityFilter(config.filters)
     dropped = [read_dropped, langid_dropped, filter_dropped]
     stats = [read_stats, language_id.stats]  # (key, amount) PCollections of the stages: "kind|key" summed into the manifest
-    docs, dedup_dropped, dedup_stats = docs | "Dedup" >> Deduplicate(config.dedup)
+    kept, dedup_dropped, dedup_stats = after_filters | "Dedup" >> Deduplicate(config.dedup)
     dropped.append(dedup_dropped)
     stats.append(dedup_stats)
-    kept = docs
+    # Documents out of each stage: a count that does not add up points at the stage that lost it.
+    for stage, out in (("read", read), ("langid", after_langid), ("filter", after_filters)):
+        stats.append(out | f"Count/{stage}" >> beam.Map(lambda _, key=stage_key(stage): (key, 1)))
+    return read, kept, dropped, stats
+
+
+def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
+    out = config.output.dir
+    work = FileSystems.join(out, WORK_DIR)
+    read, kept, dropped, stats = keep_documents(p, config)
     if config.bitext.enabled:
         from pipelines.bitext import MineBitext
 
@@ -68,7 +75,7 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
     all_dropped = dropped | "AllDrops" >> beam.Flatten()
     stats += [
         read | "ReadStats" >> beam.Map(lambda d: (f"read|{d.source}", 1)),
-        read_dropped | "ReadDropStats" >> beam.Map(lambda d: (f"read|{d.source}", 1)),
+        dropped[0] | "ReadDropStats" >> beam.Map(lambda d: (f"read|{d.source}", 1)),
         all_dropped | "DropStats" >> beam.Map(drop_stat),
         kept | "KeptStats" >> beam.FlatMap(doc_stats("kept")),
         written | "WrittenStats" >> beam.FlatMap(doc_stats("written")),
@@ -101,14 +108,17 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def finish_release(config: BuildConfig, run: dict[str, Any]) -> dict[str, Any]:
-    """Turn the build's statistics into manifest.json and the dataset card; remove the work files."""
+def finish_release(config: BuildConfig, run: dict[str, Any], recorded: BuildConfig | None = None) -> dict[str, Any]:
+    """Turn the build's statistics into manifest.json and the dataset card; remove the work files.
+
+    `recorded` is the config as the user gave it (the demo's temporary input paths not added), which
+    the manifest keeps so that the release can be rebuilt, or mined, from it."""
     out = config.output.dir
     work = FileSystems.join(out, WORK_DIR)
     rates = _read_json_lines(FileSystems.join(work, "rates.jsonl"))
     tokenizer = _read_json_lines(FileSystems.join(work, "tokenizer.jsonl"))
     manifest = release.assemble_manifest(
-        config=config.model_dump(mode="json"),
+        config=(recorded or config).model_dump(mode="json"),
         versions=_versions(),
         stats=dict(_read_json_lines(FileSystems.join(work, "stats.jsonl"))),
         rates=rates[0] if rates else {},
@@ -116,6 +126,12 @@ def finish_release(config: BuildConfig, run: dict[str, Any]) -> dict[str, Any]:
         tokenizer=tokenizer[0] if tokenizer else None,
         run=run,
     )
+    problems = release.reconciliation_problems(manifest)
+    if not problems and not manifest["documents"]["kept"]:
+        top = sorted(manifest["documents"]["dropped"].items(), key=lambda kv: -kv[1])[:3]
+        problems = [f"no document kept: {manifest['documents']['read']:,} read, dropped as " + (", ".join(f"{r} {n:,}" for r, n in top) or "nothing")]
+    if problems:  # no manifest, so nothing claims success; the statistics stay in the work folder
+        raise release.ReleaseFailed(f"the build of {out} failed its own check: " + "; ".join(problems) + f" (statistics in {work})")
     with FileSystems.create(FileSystems.join(out, release.CARD)) as f:
         f.write(release.dataset_card(manifest).encode("utf-8"))
     if config.output.report:
@@ -173,10 +189,16 @@ def local_defaults(beam_args: list[str]) -> list[str]:
     ]
 
 
-def run_build(config: BuildConfig, beam_args: list[str]) -> dict[str, Any]:
-    """Run the whole build on the runner the Beam options name (DirectRunner by default)."""
+def launch_options(config: BuildConfig, beam_args: list[str]) -> PipelineOptions:
+    """The Beam options of a run (`corpus build`, `demo` and `mine` alike), checked before anything runs."""
     options = PipelineOptions([RUNNER_ALIASES.get(arg, arg) for arg in local_defaults(beam_args)])
     check_paths_reach_workers(config, options)
+    return options
+
+
+def run_build(config: BuildConfig, beam_args: list[str], recorded: BuildConfig | None = None) -> dict[str, Any]:
+    """Run the whole build on the runner the Beam options name (DirectRunner by default)."""
+    options = launch_options(config, beam_args)
     started = time.time()
     with beam.Pipeline(options=options) as p:
         build_pipeline(p, config)
@@ -185,4 +207,49 @@ def run_build(config: BuildConfig, beam_args: list[str]) -> dict[str, Any]:
         "seconds": round(time.time() - started, 1),
         "runner": options.get_all_options().get("runner") or "DirectRunner",
     }
-    return finish_release(config, run)
+    return finish_release(config, run, recorded)
+
+
+def run_mine(config: BuildConfig, built: BuildConfig, beam_args: list[str]) -> dict[str, Any]:
+    """`corpus mine`: bitext from the documents the release's build kept, written into the release.
+
+    The kept documents are not in the release (rebalancing drops and repeats some), so the
+    build's front is run again on `built`, the config the manifest recorded: the same inputs
+    and settings give the same documents. Earlier bitext of the release is replaced.
+    """
+    from pipelines.bitext import MineBitext
+
+    out = config.output.dir
+    work = FileSystems.join(out, WORK_DIR)
+    options = launch_options(config, beam_args)
+    bitext_dir = FileSystems.join(out, release.BITEXT_DIR)
+    if FileSystems.exists(bitext_dir):
+        FileSystems.delete([bitext_dir])  # this command's own earlier output, nothing else
+    with beam.Pipeline(options=options) as p:
+        _, kept, _, _ = keep_documents(p, built)
+        (
+            kept
+            | "MineBitext" >> MineBitext(config.bitext, config.inputs.langlinks, out, config.output.shard_bytes, config.output.compression)
+            | "SumStats" >> SumStats()
+            | "WriteStats" >> WriteJsonLines(FileSystems.join(work, "stats.jsonl"))
+        )
+    stats = dict(_read_json_lines(FileSystems.join(work, "stats.jsonl")))
+    if FileSystems.exists(work):  # no statistics at all leave no work folder
+        FileSystems.delete([work])
+    manifest_path = FileSystems.join(out, release.MANIFEST)
+    with FileSystems.open(manifest_path) as f:
+        manifest = json.loads(f.read().decode("utf-8"))
+    is_bitext = lambda kind: kind.startswith("bitext_")  # noqa: E731
+    by_kind: dict[str, dict[str, int]] = {}
+    for key, amount in stats.items():
+        kind, _, rest = key.partition("|")
+        if kind != release.BITEXT_SHARD:
+            by_kind.setdefault(kind, {})[rest] = amount
+    manifest["stats"] = {k: v for k, v in manifest.get("stats", {}).items() if not is_bitext(k)}
+    manifest["stats"].update({kind: dict(sorted(v.items())) for kind, v in sorted(by_kind.items())})
+    manifest["shards"] = sorted(
+        [s for s in manifest["shards"] if not s["path"].startswith(release.BITEXT_DIR + "/")] + release.bitext_shard_entries(stats),
+        key=lambda s: s["path"],
+    )
+    write_file(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+    return manifest

@@ -51,38 +51,80 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def with_demo_inputs(config: BuildConfig, folder: str) -> BuildConfig:
-    """Write the built-in sample into `folder` and add it to the config's inputs."""
-    from corpus.demo import write_demo_inputs
+def write_demo_inputs(folder: str) -> dict[str, list[str]]:
+    """Write the built-in sample into `folder`: its input patterns per kind."""
+    from corpus.demo import write_demo_inputs as write
 
-    written = write_demo_inputs(folder)
+    written = write(folder)
     # Patterns rooted at the folder: each file's provenance is its path inside it, the same on every run.
     added = {kind: [f"{folder}/**/{os.path.basename(p)}" for p in sorted(paths)] for kind, paths in written.items()}
-    inputs = config.inputs.model_copy(update={kind: getattr(config.inputs, kind) + added.get(kind, []) for kind in INPUT_KINDS})
     print(f"demo inputs written to {folder}: " + ", ".join(f"{len(v)} {k}" for k, v in added.items()), flush=True)
+    return added
+
+
+def with_inputs(config: BuildConfig, added: dict[str, list[str]]) -> BuildConfig:
+    inputs = config.inputs.model_copy(update={kind: getattr(config.inputs, kind) + added.get(kind, []) for kind in INPUT_KINDS})
     return config.model_copy(update={"inputs": inputs})
 
 
+def with_demo_inputs(config: BuildConfig, folder: str) -> BuildConfig:
+    """The config with the built-in sample, written into `folder`, among its inputs."""
+    return with_inputs(config, write_demo_inputs(folder))
+
+
 def _claim_output(out: str, overwrite: bool) -> None:
-    """A build writes into an empty directory; it never mixes with an earlier release unless asked.
+    """A build writes into an empty directory; it never mixes with an earlier release unless asked,
+    and --overwrite replaces only a release of this tool (finished, or failed with its work folder).
 
     The manifest is written last, so an interrupted build leaves a directory without
     one, which `corpus verify` rejects and the next build refuses without --overwrite.
     """
     from apache_beam.io.filesystems import FileSystems
 
+    from pipelines.build import WORK_DIR
+
     if not FileSystems.exists(out) or not FileSystems.match([FileSystems.join(out, "*")])[0].metadata_list:
         return
     if not overwrite:
         raise ConfigError(f"output directory {out} is not empty; give --overwrite to replace it")
+    if not FileSystems.exists(FileSystems.join(out, WORK_DIR)) and not _is_release(out):
+        raise ConfigError(f"--overwrite replaces only a release of this tool, and {out} holds no {release.MANIFEST} "
+                          f"or {WORK_DIR}/: remove it yourself or choose another --out")
     FileSystems.delete([out])
 
 
-def _check_inputs(config: BuildConfig) -> None:
-    """Fail early, in one line, on input patterns that match nothing."""
+def _is_release(out: str) -> bool:
+    try:
+        return bool(_load_manifest(out))
+    except ConfigError:
+        return False
+
+
+def _check_output(out: str) -> None:
     from apache_beam.io.filesystems import FileSystems
 
-    patterns = [(kind, p) for kind, ps in config.inputs.model_dump(exclude={"demo"}).items() for p in ps]
+    try:
+        FileSystems.get_filesystem(out)
+    except ValueError:
+        extra = {"gs": "dataflow", "s3": "aws"}.get(out.partition("://")[0])
+        hint = f"; pip install 'corpus-builder[{extra}]'" if extra else ""
+        raise ConfigError(f"--out {out}: no filesystem for this path is installed{hint}") from None
+
+
+def _check_model(config: BuildConfig) -> None:
+    from apache_beam.io.filesystems import FileSystems
+
+    model = config.langid.model
+    if model and not FileSystems.exists(model):
+        raise ConfigError(f"langid model {model}: no such file (a model is fasttext, heliport, ensemble or a fastText model file)")
+
+
+def _check_inputs(config: BuildConfig, kinds: tuple[str, ...] = INPUT_KINDS) -> None:
+    """Fail early, in one line, on input patterns that match nothing and on a model that is not there."""
+    from apache_beam.io.filesystems import FileSystems
+
+    _check_model(config)
+    patterns = [(kind, p) for kind in kinds for p in getattr(config.inputs, kind)]
     if not patterns and not config.inputs.demo:
         raise ConfigError("no inputs: give --input KIND=GLOB or inputs in the config")
     for kind, pattern in patterns:
@@ -127,7 +169,14 @@ def _load_manifest(out: str) -> dict[str, Any]:
     data = _read_release_file(out, release.MANIFEST)
     if data is None:
         raise ConfigError(f"{out} has no {release.MANIFEST}: not a release, or the build did not finish")
-    return json.loads(data)
+    try:
+        manifest = json.loads(data)
+    except ValueError as e:
+        raise ConfigError(f"{out}/{release.MANIFEST} is not JSON ({e})") from None
+    missing = [key for key in ("config", "documents", "languages", "shards") if not isinstance(manifest, dict) or key not in manifest]
+    if missing:
+        raise ConfigError(f"{out}/{release.MANIFEST} is not a corpus-builder manifest: no '{missing[0]}'")
+    return manifest
 
 
 def _inspect(out: str) -> int:
@@ -152,27 +201,55 @@ def _verify(out: str) -> int:
     return 1 if problems else 0
 
 
+def _text_lines(file: str | None) -> list[str]:
+    """The lines of a UTF-8 file (stdin when None); anything else is a one-line error."""
+    name = file or "stdin"
+    try:
+        with open(file, "rb") if file else sys.stdin.buffer as f:
+            data = f.read()
+    except OSError as e:
+        raise ConfigError(f"{name}: {e.strerror}") from None
+    try:
+        return data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise ConfigError(f"{name}: not UTF-8 text (line {line})") from None
+
+
 def _langid(args: argparse.Namespace) -> int:
     from pipelines.langid import identifier_config, label_lines
 
-    config = identifier_config(args.model, load_config(None, args.overrides).langid)
-    with open(args.file, encoding="utf-8") if args.file else sys.stdin as f:
-        lines = [line.rstrip("\n") for line in f]
-    for out in label_lines(lines, config, args.paragraphs):
+    config = load_config(None, args.overrides)
+    langid = identifier_config(args.model, config.langid)
+    _check_model(config.model_copy(update={"langid": langid}))
+    lines = _text_lines(args.file)
+    for out in label_lines(lines, langid, args.paragraphs):
         print(out)
     return 0
 
 
 def _mine(config: BuildConfig, beam_args: list[str]) -> int:
-    """`corpus mine`: bitext of a release built before, written into it; demo inputs give the langlinks."""
-    from pipelines.bitext import run_mine
+    """`corpus mine`: bitext of a release built before, from the documents its build kept, written into it."""
+    from pipelines.build import run_mine
 
-    demo_dir = tempfile.mkdtemp(prefix="corpus-demo-inputs-") if config.inputs.demo else None
+    manifest = _load_manifest(config.output.dir)
     try:
-        if demo_dir:
-            config = with_demo_inputs(config, demo_dir)
+        built = BuildConfig.model_validate({**manifest["config"], "output": {**manifest["config"].get("output", {}), "dir": config.output.dir}})
+    except ValueError as e:
+        raise ConfigError(f"{config.output.dir}/{release.MANIFEST}: its config is not one this version reads ({str(e).splitlines()[0]})") from None
+    if not config.inputs.langlinks and not config.inputs.demo and not (config.bitext.web and not built.inputs.demo):
+        raise ConfigError("nothing to mine from: give --input langlinks=GLOB (interlanguage links), or bitext.web=true")
+    if config.inputs.langlinks:
+        _check_inputs(config, ("langlinks",))
+    demo_dir = tempfile.mkdtemp(prefix="corpus-demo-inputs-") if config.inputs.demo or built.inputs.demo else None
+    try:
+        if demo_dir:  # the built-in sample, written again: the same documents as when the release was built
+            added = write_demo_inputs(demo_dir)
+            config = with_inputs(config, added) if config.inputs.demo else config
+            built = with_inputs(built, added) if built.inputs.demo else built
+        _check_inputs(built, ("wet", "warc", "wikipedia"))
         started = time.time()
-        manifest = run_mine(config, beam_args)
+        manifest = run_mine(config, built, beam_args)
     finally:
         if demo_dir:
             shutil.rmtree(demo_dir, ignore_errors=True)
@@ -184,6 +261,9 @@ def _mine(config: BuildConfig, beam_args: list[str]) -> int:
     print(f"{'language pair':<24}{'pairs':>8}")
     for name, count in sorted(by_pair.items(), key=lambda kv: -kv[1]):
         print(f"{name:<24}{count:>8,}")
+    if not by_pair:
+        candidates = sum(manifest["stats"].get("bitext_candidates", {}).values())
+        raise release.ReleaseFailed(f"no sentence pairs mined ({candidates:,} candidate document pairs); see manifest stats bitext_*")
     return 0
 
 
@@ -199,24 +279,24 @@ def run(argv: list[str]) -> int:
     config = load_config(config_path, overrides, args.inputs)
     if not config.output.dir:
         raise ConfigError("no output directory: give --out DIR or output.dir in the config")
+    _check_output(config.output.dir)
 
     if args.command == "mine":
         return _mine(config, beam_args)
 
-    _claim_output(config.output.dir, args.overwrite)
-    demo_dir = None
-    if config.inputs.demo:
-        demo_dir = tempfile.mkdtemp(prefix="corpus-demo-inputs-")
-        config = with_demo_inputs(config, demo_dir)
     _check_inputs(config)
-
+    _claim_output(config.output.dir, args.overwrite)  # only once the inputs and config are known to be sound
     from pipelines.build import run_build
 
-    print("stages: read+extract -> language ID -> quality filter -> dedup (exact, near, paragraph) -> bitext"
-          " -> sampling rates -> rebalance -> Parquet shards + tokenizer -> manifest, card, report", flush=True)
-    started = time.time()
+    demo_dir = tempfile.mkdtemp(prefix="corpus-demo-inputs-") if config.inputs.demo else None
     try:
-        manifest = run_build(config, beam_args)
+        recorded = config  # the manifest records the config as given, not the demo's temporary paths
+        if demo_dir:
+            config = with_demo_inputs(config, demo_dir)
+        print("stages: read+extract -> language ID -> quality filter -> dedup (exact, near, paragraph) -> bitext"
+              " -> sampling rates -> rebalance -> Parquet shards + tokenizer -> manifest, card, report", flush=True)
+        started = time.time()
+        manifest = run_build(config, beam_args, recorded)
     finally:
         if demo_dir:
             shutil.rmtree(demo_dir, ignore_errors=True)
@@ -234,6 +314,9 @@ def main() -> None:
     except ConfigError as e:
         print(f"corpus: error: {e}", file=sys.stderr)
         sys.exit(2)
+    except release.ReleaseFailed as e:
+        print(f"corpus: failed: {e}", file=sys.stderr)
+        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
 

@@ -27,8 +27,9 @@ from corpus.dedup.components import (
 from corpus.dedup.exact import exact_key, survivor_of
 from corpus.dedup.minhash import band_keys, lsh_bands, shingles, signatures, sketch_jaccard, verification_sketch
 from corpus.dedup.paragraph import paragraph_hashes, strip_paragraphs
-from corpus.schema import Document, Stat
+from corpus.schema import Document, Stat, with_text
 from pipelines.common import drop, split_outputs, split_stats
+from pipelines.stats import stage_key
 
 
 class Deduplicate(beam.PTransform):
@@ -48,7 +49,7 @@ class Deduplicate(beam.PTransform):
             if enabled:
                 docs, stage_dropped, stage_stats = docs | name >> stage(self.config, with_stats=True)
                 dropped.append(stage_dropped)
-                stats.append(stage_stats)
+                stats += [stage_stats, docs | f"Count{name}" >> beam.Map(lambda _, key=stage_key(f"dedup/{name.lower()}"): (key, 1))]
         pipeline = docs.pipeline
         dropped = dropped | "AllDedupDrops" >> beam.Flatten(pipeline=pipeline)
         removed = dropped | "RemovedPerLanguage" >> beam.Map(lambda d: (f"dedup_removed|{d.reason[6:]}|{d.lang}", 1))
@@ -80,8 +81,11 @@ class ExactDedup(_Stage):
             yield best
             if size > 1:
                 yield Stat(f"dedup_clusters|exact|{size_bucket(size)}")
+                survivor_passed = False  # ids are unique per record read; still, never drop more than the group less one
                 for doc in group:  # a second pass over the stream, never a list of the group
-                    if doc.id != best.id:
+                    if doc.id == best.id and not survivor_passed:
+                        survivor_passed = True
+                    else:
                         yield drop("dedup", "exact", doc)
 
         groups = (
@@ -191,13 +195,13 @@ class ParagraphDedup(_Stage):
                 if not remove:
                     yield doc
                     continue
-                text, n_chars, n_words = strip_paragraphs(doc.text, remove, doc_scope(doc))
+                text, n_chars, _ = strip_paragraphs(doc.text, remove, doc_scope(doc))
                 yield Stat(f"dedup_paragraphs|removed_lines|{doc.lang}", doc.text.count("\n") - text.count("\n") + (not text))
                 yield Stat(f"dedup_paragraphs|removed_chars|{doc.lang}", doc.n_chars - n_chars)
                 if n_chars < config.paragraph_min_chars:
                     yield drop("dedup", "paragraph_too_short", doc)
                 else:
-                    yield doc._replace(text=text, n_chars=n_chars, n_words=n_words)
+                    yield with_text(doc, text)
 
         joined = {"doc": docs | "KeyById" >> beam.Map(lambda d: (d.id, d)), "remove": removals} | "Join" >> beam.CoGroupByKey()
         return split_outputs(joined, "Strip", strip)

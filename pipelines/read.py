@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
@@ -21,6 +22,13 @@ def _fixed_prefix(pattern: str) -> str:
     return pattern[: pattern.rfind("/", 0, wildcard) + 1]
 
 
+def common_folder(patterns: list[str]) -> str:
+    """The deepest folder holding every pattern's files: file names below it tell apart files of
+    different patterns (a/x.wet.gz, b/x.wet.gz), and stay the same wherever the inputs are mounted."""
+    common = os.path.commonprefix([_fixed_prefix(p) for p in patterns])
+    return common[: common.rfind("/") + 1]
+
+
 def open_input(path: str, options: Read):
     """The raw bytes of an input: https:// streamed with retries, anything else through Beam's FileSystems."""
     if is_url(path):
@@ -28,12 +36,11 @@ def open_input(path: str, options: Read):
     return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
 
 
-def _match(kind_and_pattern, options: Read):
-    """(kind, path, name, None) per file: name is the path below the pattern's fixed folder (or as a
-    listing gives it), the file's provenance in the release, the same wherever the inputs are mounted.
+def _match(kind_pattern_folder, options: Read):
+    """(kind, path, name, None) per file: name is the path below the folder common to the kind's patterns
+    (or as a listing gives it), the file's provenance in the release and part of its documents' ids.
     A CommonCrawl *.paths.gz listing stands for the files it lists, under options.listing_prefix."""
-    kind, pattern = kind_and_pattern
-    prefix = _fixed_prefix(pattern)
+    kind, pattern, prefix = kind_pattern_folder
     paths = [pattern] if is_url(pattern) else [m.path for m in FileSystems.match([pattern])[0].metadata_list]
     for path in paths:
         if is_listing(path):
@@ -99,7 +106,8 @@ class ReadDocuments(beam.PTransform):
 
     def __init__(self, inputs: dict[str, list[str]], options: Read = Read()):
         super().__init__()
-        self.inputs = sorted((kind, p) for kind, patterns in inputs.items() for p in patterns)
+        folders = {kind: common_folder([p for p in patterns if not is_url(p)]) for kind, patterns in inputs.items()}
+        self.inputs = sorted((kind, p, folders[kind]) for kind, patterns in inputs.items() for p in patterns)
         self.options = options
 
     def expand(self, pbegin):

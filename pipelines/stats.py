@@ -22,6 +22,11 @@ def drop_stat(drop: Drop) -> tuple[str, int]:
     return f"dropped|{drop.reason}|{drop.lang}", 1
 
 
+def stage_key(stage: str) -> str:
+    """The statistic counting the documents that leave `stage` (release.STAGES)."""
+    return f"stage|{stage}"
+
+
 def doc_stats(prefix: str):
     """Count and characters of documents per language, under `prefix`."""
 

@@ -1,5 +1,7 @@
 """The demo build mines the planted parallel articles: shards per language pair, real pairs found, no distractors."""
 
+import hashlib
+
 import pyarrow.dataset as ds
 
 from corpus.schema import BITEXT_SCHEMA
@@ -16,6 +18,10 @@ def _planted(truth_topics):
 
 def test_demo_writes_bitext_for_several_language_pairs(demo):
     out, _, manifest = demo
+    listed = {s["path"]: s for s in manifest["shards"] if s["path"].startswith("bitext/")}
+    rows = {path: s["rows"] for path, s in listed.items()}
+    for path, shard in listed.items():  # listed with a checksum, as the document shards are
+        assert hashlib.sha256((out / path).read_bytes()).hexdigest() == shard["sha256"]
     folders = sorted(p.name for p in (out / "bitext").iterdir())
     assert len(folders) >= 3
     for name in folders:
@@ -25,10 +31,10 @@ def test_demo_writes_bitext_for_several_language_pairs(demo):
         assert table.schema.equals(BITEXT_SCHEMA) and table.num_rows > 0
         assert set(table.column("src_lang").to_pylist()) == {l1} and set(table.column("tgt_lang").to_pylist()) == {l2}
         paths = [f"bitext/{name}/{p.name}" for p in sorted((out / "bitext" / name).iterdir())]
-        assert sum(manifest["stats"]["bitext_rows"][p] for p in paths) == table.num_rows
+        assert sum(rows[p] for p in paths) == table.num_rows
     # Every aligned bead is either written or dropped under a named reason.
-    assert sum(manifest["stats"]["bitext_pairs"].values()) == sum(manifest["stats"]["bitext_rows"].values())
-    assert sum(manifest["stats"]["bitext_score"].values()) == sum(manifest["stats"]["bitext_rows"].values())
+    assert sum(manifest["stats"]["bitext_pairs"].values()) == sum(rows.values())
+    assert sum(manifest["stats"]["bitext_score"].values()) == sum(rows.values())
     assert all(key.startswith("bitext/") for key in manifest["stats"]["bitext_dropped"])
 
 

@@ -22,6 +22,7 @@ from corpus.sources import (
     READ_EMPTY_TEXT,
     READ_HTTP_STATUS,
     READ_MISSING_HEADER,
+    READ_MALFORMED,
     READ_NOT_HTML,
     READ_NOT_WARC,
     READ_REASONS,
@@ -365,10 +366,27 @@ def test_real_warc_excerpt():
     assert sum(1 for d in docs if d.title) >= 12
 
 
+@needs_data
+def test_real_arc_reads_like_the_same_crawl_as_warc():
+    """The Internet Archive sample exists as ARC and as WARC: both give the same pages and the same drops."""
+    arc_docs, arc_drops = read_path("warc", f"{CC}/archive-org-2008-example.arc.gz")
+    warc_docs, warc_drops = read_path("warc", f"{CC}/archive-org-2008-example.warc.gz")
+    assert len(arc_docs) == len(warc_docs) > 90
+    assert sorted(d.url for d in arc_docs) == sorted(d.url for d in warc_docs)
+    assert reasons(arc_drops) == reasons(warc_drops)
+    assert all(d.date.startswith("2008-04-30T") for d in arc_docs)
+
+
+def test_an_arc_file_given_as_wet_is_one_counted_drop(tmp_path):
+    arc = b"filedesc://x.arc 0.0.0.0 20080430204825 text/plain 10\n1 0 x\nabc\n\n"
+    docs, drops = read("wet", arc, "x.arc")
+    assert docs == [] and reasons(drops) == {READ_NOT_WARC: 1}
+
+
 # fixture -> (kind, documents kept, Counter of drops)
 MALFORMED = {
     "appended_zip_fragment_unexpected_eof.wet.gz": ("wet", 15, {READ_TRUNCATED: 1}),
-    "badexample.arc.gz": ("warc", 0, {READ_NOT_WARC: 1}),
+    "badexample.arc.gz": ("warc", 1, {READ_NOT_HTML: 2, READ_MALFORMED: 1}),  # 3 captures, then a broken header
     "block-sized-records.warc.gz": ("warc", 0, {}),
     "clipped.warc.gz": ("warc", 0, {READ_TRUNCATED: 1}),
     "clueweb-quirk.warc.gz": ("warc", 29, {}),

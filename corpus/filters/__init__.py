@@ -15,8 +15,8 @@ from typing import NamedTuple
 from corpus.config import FilterRules, Filters
 from corpus.filters.lines import JAVASCRIPT_LINES, POLICY_LINES, UNTERMINATED_LINES, LineRule, remove_lines
 from corpus.filters.measures import TextView
-from corpus.schema import Document
-from corpus.text import count_words, is_unspaced
+from corpus.schema import Document, with_text
+from corpus.text import is_unspaced
 
 EXCLUDED = "excluded_language"
 EMPTY = "empty"  # every line was removed by the line rules
@@ -113,7 +113,7 @@ class QualityRules:
             signals.update((name, round(share, 4)) for name, share in removed.items())
             if any(removed.values()):
                 text = "\n".join(kept)
-                doc = doc._replace(text=text, n_chars=len(text), n_words=count_words(text))
+                doc = with_text(doc, text)
             if not doc.text:
                 return doc._replace(signals=signals), EMPTY
         unspaced = is_unspaced(doc.text)

@@ -28,8 +28,8 @@ from corpus.config import LangId
 from corpus.langid.identifiers import Identifier, Prediction
 from corpus.langid.labels import related, script, setting_for
 from corpus.langid.scripts import relabel_for_script, script_agrees, text_script_for
-from corpus.schema import Document, make_id
-from corpus.text import count_words, paragraphs
+from corpus.schema import Document, make_id, with_text
+from corpus.text import paragraphs
 
 SPLIT_PARTS = "langid/split"  # the read-statistics key of the extra parts of split documents
 
@@ -44,8 +44,10 @@ def _weighted(preds: Sequence[Prediction], weights: Sequence[int]) -> float:
     return sum(p.score * w for p, w in zip(preds, weights)) / total if total else 0.0
 
 
-def _part(doc: Document, lines: list[str], preds: list[Prediction], lang: str, whole: bool) -> Document:
-    """A document of the lines of one language; its score is the character-weighted mean of its own lines."""
+def _part(doc: Document, lines: list[str], preds: list[Prediction], lang: str, whole: bool, part: int = 0) -> Document:
+    """A document of the lines of one language; its score is the character-weighted mean of its own lines.
+
+    The first part keeps the record's id; a further part is the record's part in `lang`."""
     own = [(p, len(line)) for line, p in zip(lines, preds) if p.lang == lang] or [(p, len(line)) for line, p in zip(lines, preds)]
     score = _weighted([p for p, _ in own], [n for _, n in own])
     longest = max(own, key=lambda pn: pn[1])[0]
@@ -53,9 +55,10 @@ def _part(doc: Document, lines: list[str], preds: list[Prediction], lang: str, w
     other = next((p.other for p, _ in own if p.other), "")
     text = doc.text if whole else "\n".join(lines)
     changes = dict(lang=lang, lang_score=round(score, 6), lang2=longest.lang2, lang2_score=round(longest.lang2_score, 6), lid_model=decided, lid_other=other)
-    if not whole:
-        changes.update(id=make_id(doc.source, doc.url or doc.title, text), text=text, n_chars=len(text), n_words=count_words(text))
-    return doc._replace(**changes)
+    doc = doc._replace(**changes)
+    if whole:
+        return doc
+    return with_text(doc._replace(id=make_id(doc.id, lang) if part else doc.id), text)
 
 
 def _groups(lines: list[str], preds: list[Prediction], line_min_score: float) -> dict[str, list[int]]:
@@ -105,7 +108,7 @@ class DocumentLanguage:
                 if n:
                     stats += [(f"read|{SPLIT_PARTS}", 1), (f"langid_split_parts|{lang}", 1)]
                 whole = len(groups) == 1
-                yield _part(doc, [lines[i] for i in idx], [line_preds[i] for i in idx], lang, whole)
+                yield _part(doc, [lines[i] for i in idx], [line_preds[i] for i in idx], lang, whole, n)
 
     def _check(self, doc: Document, stats: list[tuple[str, int]]) -> Decision:
         if doc.lid_other:

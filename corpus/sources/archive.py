@@ -57,6 +57,9 @@ def records(
     """
     data = DecompressedStream(stream)
     data.history_bytes = max_bytes + (1 << 20)  # enough to look back over one record for bytes FastWARC skipped
+    if data.peek(len(ARC_MAGIC)) == ARC_MAGIC:
+        yield from arc_records(data, path, wanted, source, max_bytes)
+        return
     previous: int | None = None  # offset of the previous record
     n_records = 0  # records of any type, to tell "not a WARC" from "a WARC with nothing we want"
     remainder: Drop | None = None
@@ -114,6 +117,58 @@ def records(
         yield Drop(_STREAM_ERRORS[data.error], "", source, offset_detail(path, data.error_offset))
     elif n_records == 0 and data.position > 0:
         yield Drop(READ_NOT_WARC, "", source, offset_detail(path, 0))
+
+
+ARC_MAGIC = b"filedesc://"  # the first record of an ARC file (the format before WARC) names the file
+
+
+def arc_records(data: DecompressedStream, path: str, wanted: WarcRecordType, source: str, max_bytes: int) -> Iterator[WarcItem | Drop]:
+    """The records of an ARC file as WarcItems with WARC header names, read by warcio (FastWARC reads no ARC).
+
+    Only `response` is wanted of ARC (every ARC record is a capture). A record that
+    the end of a broken compressed stream may have cut is counted with the remainder.
+    """
+    if not wanted & WarcRecordType.response:  # an ARC file holds captures, no WET conversions
+        yield Drop(READ_NOT_WARC, "", source, offset_detail(path, 0, "an ARC file: read it as a warc input"))
+        return
+    from warcio.archiveiterator import ArchiveIterator as ArcIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    pending: WarcItem | Drop | None = None  # yielded once the next record shows the stream went on
+    n_records = 0
+    iterator = ArcIterator(data, arc2warc=False)
+    iterator.INC_RECORD = ""  # warcio prints each mis-sized record to stderr; one warning per file instead
+    try:
+        for record in iterator:
+            n_records += 1
+            if record.rec_type != "response":  # the filedesc:// header record
+                continue
+            if pending is not None:
+                yield pending
+            fields = dict(record.rec_headers.headers)
+            if record.length > max_bytes:
+                pending = Drop(READ_RECORD_TOO_LARGE, "", source, offset_detail(path, iterator.get_record_offset(), f"{record.length} bytes"))
+                continue
+            payload = record.raw_stream.read()  # before get_record_offset(), which consumes the record
+            offset = iterator.get_record_offset()
+            http = record.http_headers
+            date = fields.get("archive-date", "")
+            pending = WarcItem(offset, {
+                "WARC-Target-URI": fields.get("uri", ""),
+                "WARC-Date": f"{date[:4]}-{date[4:6]}-{date[6:8]}T{date[8:10]}:{date[10:12]}:{date[12:14]}Z" if len(date) == 14 else "",
+                "Content-Type": "application/http; msgtype=response" if http else fields.get("content-type", ""),
+            }, (http.to_bytes() if http else b"") + payload)
+    except (ArchiveLoadFailed, OSError, ValueError) as error:
+        reason = _STREAM_ERRORS.get(data.error) or (READ_MALFORMED if n_records else READ_NOT_WARC)
+        yield from [pending] if pending is not None else []
+        yield Drop(reason, "", source, offset_detail(path, data.error_offset if data.error else data.position, type(error).__name__))
+        return
+    if iterator.err_count:
+        logging.warning("%s: %d ARC records not followed by a newline (Content-Length may be wrong)", path, iterator.err_count)
+    if data.error:  # the stream broke: its last record may be cut, so it goes with the remainder
+        yield Drop(_STREAM_ERRORS[data.error], "", source, offset_detail(path, data.error_offset))
+    elif pending is not None:
+        yield pending
 
 
 _RECORD_START = re.compile(rb"WARC/1\.\d\r?\n")

@@ -73,6 +73,15 @@ class DecompressedStream(io.RawIOBase):
         self.position += n
         return n
 
+    def peek(self, n: int) -> bytes:
+        """Up to the next `n` decompressed bytes, without consuming them."""
+        while len(self._out) - self._out_pos < n and not self._done:
+            more = self._produce()
+            if self.history_bytes and more:
+                self._remember(self.position + len(self._out) - self._out_pos, more)
+            self._out, self._out_pos = self._out[self._out_pos :] + more, 0
+        return self._out[self._out_pos : self._out_pos + n]
+
     # recent bytes ------------------------------------------------------------
     def _remember(self, offset: int, data: bytes) -> None:
         self._history.append((offset, data))

@@ -142,4 +142,5 @@ def response_document(item: WarcItem, path: str, snapshot: str, extractor: str =
         snapshot=snapshot,
         record_id=item.headers.get("WARC-Record-ID", "").strip(),
         input_file=path,
+        locator=str(where),
     )

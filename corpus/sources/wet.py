@@ -22,8 +22,8 @@ warcio is not kept as a fallback: on the malformed fixtures it never returns a
 complete record FastWARC misses (same counts on 10 of 12; on
 fragment2_no_header.wet.gz it raises where FastWARC keeps 1 of 2 records;
 it refuses single-stream gzip and mis-sized records). Its one extra, the old
-ARC format (badexample.arc.gz: 3 responses), is outside the "wet"/"warc"
-kinds; ARC files are counted as read/not_warc.
+ARC format, FastWARC cannot read: ARC files (given as `warc` inputs) are read
+by warcio (corpus/sources/archive.py `arc_records`).
 
 Note on the excerpt: FastWARC's quirks mode reads the declared length and
 resynchronises on the next "WARC/1.0" line, so the 312 mis-sized texts lose
@@ -82,4 +82,5 @@ def conversion_document(item: WarcItem, path: str, snapshot: str) -> Document | 
         snapshot=snapshot,
         record_id=headers.get("WARC-Record-ID", "").strip(),
         input_file=path,
+        locator=str(item.offset),
     )

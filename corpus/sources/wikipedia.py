@@ -272,6 +272,7 @@ def page_record(page: dict, site: _Site, snapshot: str, path: str, where: str) -
         snapshot=snapshot,
         page_id=int(page_id) if page_id.isdigit() else 0,
         input_file=path,
+        locator=f"page {page_id}" if page_id else str(offset),  # page ids are unique in a dump
     )
 
 
