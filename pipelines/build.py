@@ -26,13 +26,15 @@ from pipelines.filters import QualityFilter
 from pipelines.langid import IdentifyLanguage
 from pipelines.read import ReadDocuments
 from pipelines.rebalance import Rebalance, SamplingRates
-from pipelines.stats import SumStats, WriteJsonLines, doc_stats, drop_stat, stage_key
+from pipelines.progress import CountStage, ProgressPrinter
+from pipelines.stats import SumStats, WriteJsonLines, doc_stats, drop_stat
 from pipelines.tokenizer import TrainTokenizer
 from pipelines.write import WriteShards, write_file
 
 # Our fixed DaskRunner (see pipelines/dask.py) under the name users know.
 RUNNER_ALIASES = {"--runner=DaskRunner": "--runner=pipelines.dask.DaskRunner"}
 WORK_DIR = "_work"  # the build's own statistics, turned into manifest.json at the end
+PROGRESS_STAGES = ["read", "langid", "filter", "kept"]
 PACKAGES = ("apache-beam", "pyarrow", "datasketch", "fasttext-numpy2-wheel", "sentencepiece", "warcio", "fastwarc", "resiliparse", "mwparserfromhell", "corpus-builder")
 
 
@@ -50,8 +52,10 @@ def keep_documents(p: beam.Pipeline, config: BuildConfig):
     dropped.append(dedup_dropped)
     stats.append(dedup_stats)
     # Documents out of each stage: a count that does not add up points at the stage that lost it.
+    work = FileSystems.join(config.output.dir, WORK_DIR)
     for stage, out in (("read", read), ("langid", after_langid), ("filter", after_filters)):
-        stats.append(out | f"Count/{stage}" >> beam.Map(lambda _, key=stage_key(stage): (key, 1)))
+        stats.append(out | f"Count/{stage}" >> beam.ParDo(CountStage(work, stage)))
+    _ = kept | "Count/kept" >> beam.ParDo(CountStage(work, "kept", statistic=False))  # for the progress line only
     return read, kept, dropped, stats
 
 
@@ -185,12 +189,29 @@ def local_defaults(beam_args: list[str]) -> list[str]:
         *beam_args,
         "--direct_running_mode=multi_processing",
         f"--direct_num_workers={os.cpu_count() or 1}",
-        "--default_sdk_harness_log_level=WARNING",  # the worker processes' INFO lines would bury the summary
+        # The workers' own lines would bury the summary (Beam's notices, and each damaged file twice, as the
+        # worker and as the job service relaying it): damaged files are in the manifest and the summary instead.
+        "--default_sdk_harness_log_level=ERROR",
     ]
+
+
+def unknown_options(beam_args: list[str]) -> list[str]:
+    """Beam options no runner knows (`--runer=...`): Beam would only warn and run without them."""
+    from apache_beam.options.pipeline_options import _BeamArgumentParser  # the parser Beam itself uses for options
+
+    if any("DaskRunner" in arg for arg in beam_args):
+        import apache_beam.runners.dask.dask_runner  # noqa: F401  (registers the Dask options)
+    parser = _BeamArgumentParser(allow_abbrev=False)
+    for cls in {str(cls): cls for cls in PipelineOptions.__subclasses__()}.values():
+        cls._add_argparse_args(parser)
+    return [arg for arg in parser.parse_known_args(beam_args)[1] if arg.startswith("-")]
 
 
 def launch_options(config: BuildConfig, beam_args: list[str]) -> PipelineOptions:
     """The Beam options of a run (`corpus build`, `demo` and `mine` alike), checked before anything runs."""
+    unknown = unknown_options(beam_args)
+    if unknown:
+        raise ConfigError(f"unknown Beam option {unknown[0]} (options after -- go to Beam; see --help of the runner)")
     options = PipelineOptions([RUNNER_ALIASES.get(arg, arg) for arg in local_defaults(beam_args)])
     check_paths_reach_workers(config, options)
     return options
@@ -200,7 +221,7 @@ def run_build(config: BuildConfig, beam_args: list[str], recorded: BuildConfig |
     """Run the whole build on the runner the Beam options name (DirectRunner by default)."""
     options = launch_options(config, beam_args)
     started = time.time()
-    with beam.Pipeline(options=options) as p:
+    with ProgressPrinter(FileSystems.join(config.output.dir, WORK_DIR), PROGRESS_STAGES), beam.Pipeline(options=options) as p:
         build_pipeline(p, config)
     run = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
@@ -225,7 +246,7 @@ def run_mine(config: BuildConfig, built: BuildConfig, beam_args: list[str]) -> d
     bitext_dir = FileSystems.join(out, release.BITEXT_DIR)
     if FileSystems.exists(bitext_dir):
         FileSystems.delete([bitext_dir])  # this command's own earlier output, nothing else
-    with beam.Pipeline(options=options) as p:
+    with ProgressPrinter(work, PROGRESS_STAGES), beam.Pipeline(options=options) as p:
         _, kept, _, _ = keep_documents(p, built)
         (
             kept

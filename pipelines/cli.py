@@ -23,6 +23,7 @@ from typing import Any
 
 from corpus import release
 from corpus.config import INPUT_KINDS, BuildConfig, ConfigError, load_config
+from corpus.sources import DAMAGED_FILES
 
 DEMO_CONFIG = resources.files("corpus.demo") / "demo.yaml"
 
@@ -150,6 +151,14 @@ def _summary(manifest: dict[str, Any]) -> str:
     for lang, v in sorted(manifest["languages"].items(), key=lambda kv: -kv[1]["kept_chars"]):
         if v["kept"]:
             lines.append(f"{lang:<12}{v['kept']:>8,}{v['kept_chars']:>12,}{v['rate']:>8.2f}{v['written']:>9,}")
+    damaged: dict[str, list[str]] = {}
+    for key in manifest.get("stats", {}).get(DAMAGED_FILES, {}):
+        name, _, what = key.rpartition("|")
+        damaged.setdefault(name, []).append(what)
+    if damaged:
+        lines.append(f"\n{len(damaged)} damaged input files (readable records kept; manifest stats.{DAMAGED_FILES}):")
+        lines += [f"  {name}: {', '.join(sorted(whats))}" for name, whats in sorted(damaged.items())[:10]]
+        lines += [f"  ... {len(damaged) - 10} more"] if len(damaged) > 10 else []
     status = "reconciles" if release.reconciles(manifest) else "DOES NOT RECONCILE"
     lines.append(f"\nmanifest {status}: read = kept + dropped; {len(manifest['shards'])} shards")
     return "\n".join(lines)
@@ -307,7 +316,9 @@ def run(argv: list[str]) -> int:
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # Beam warns at import time about Google Cloud client libraries that local runs never use.
+    # Beam's own notices (import-time Google Cloud warnings, worker start-up, relayed worker lines) are not
+    # the user's business; damaged input files are listed in the summary from the manifest.
+    logging.getLogger("apache_beam").setLevel(logging.ERROR)
     logging.getLogger().addFilter(lambda record: "apitools not found" not in record.getMessage())
     try:
         sys.exit(run(sys.argv[1:]))

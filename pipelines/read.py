@@ -10,8 +10,8 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import Read
-from corpus.schema import Drop, is_a
-from corpus.sources import FILE_LEVEL_REASONS, READ_UNREADABLE_FILE, SOURCE_OF_KIND, multistream, read_file
+from corpus.schema import Drop, Stat, is_a
+from corpus.sources import DAMAGED_FILES, FILE_LEVEL_REASONS, offset_detail, READ_UNREADABLE_FILE, SOURCE_OF_KIND, multistream, read_file
 from corpus.sources.remote import HttpStream, is_listing, is_url, listing_paths
 from pipelines.common import split_outputs
 
@@ -88,7 +88,7 @@ class _ReadFile(beam.DoFn):
         try:
             stream = open_input(path, self.options)
         except (OSError, IOError) as e:
-            yield Drop(READ_UNREADABLE_FILE, "", SOURCE_OF_KIND[kind], f"{path}: {e}")
+            yield Drop(READ_UNREADABLE_FILE, "", SOURCE_OF_KIND[kind], offset_detail(name, 0, str(e)))
             return
         with stream:
             if piece is None:
@@ -98,6 +98,7 @@ class _ReadFile(beam.DoFn):
             for item in items:
                 if is_a(item, Drop) and item.reason in FILE_LEVEL_REASONS:
                     logging.warning("%s %s", item.reason, item.detail)  # the file and offset, for whoever looks
+                    yield Stat(f"{DAMAGED_FILES}|{item.detail.partition('@')[0]}|{item.reason}")
                 yield item
 
 

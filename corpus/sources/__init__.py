@@ -30,7 +30,7 @@ import re
 from typing import BinaryIO, Iterator
 
 from corpus.config import Read
-from corpus.schema import COMMONCRAWL, WIKIPEDIA, Document, Drop
+from corpus.schema import COMMONCRAWL, WIKIPEDIA, Document, Drop, Stat
 
 KINDS = ("wet", "warc", "wikipedia")
 SOURCE_OF_KIND = {"wet": COMMONCRAWL, "warc": COMMONCRAWL, "wikipedia": WIKIPEDIA}
@@ -78,14 +78,17 @@ READ_REASONS = (
     READ_WIKIPEDIA_DISAMBIGUATION,
 )
 
+# Statistic kind naming each damaged input file and what was wrong: "damaged_files|<file>|<what>" -> amount.
+DAMAGED_FILES = "damaged_files"
+
 # Reasons that concern a file rather than one record: logged with the file and offset.
 FILE_LEVEL_REASONS = frozenset({READ_UNREADABLE_FILE, READ_NOT_WARC, READ_SKIPPED_BYTES, READ_TRUNCATED, READ_CORRUPT, READ_MALFORMED})
 
 _MODULES = {"wet": "corpus.sources.wet", "warc": "corpus.sources.warc", "wikipedia": "corpus.sources.wikipedia"}
 
 
-def read_file(kind: str, stream: BinaryIO, path: str, options: Read = Read()) -> Iterator[Document | Drop]:
-    """Documents and Drops of one raw (possibly compressed) input file of the given kind."""
+def read_file(kind: str, stream: BinaryIO, path: str, options: Read = Read()) -> Iterator[Document | Drop | Stat]:
+    """Documents and Drops of one raw (possibly compressed) input file of the given kind, and statistics."""
     if kind not in _MODULES:
         raise ValueError(f"unknown input kind {kind!r}; expected one of {KINDS}")
     records = importlib.import_module(_MODULES[kind]).read(stream, path, options)
@@ -94,7 +97,7 @@ def read_file(kind: str, stream: BinaryIO, path: str, options: Read = Read()) ->
 
 def _within_limits(item: Document | Drop, options: Read) -> Document | Drop:
     """A document over the text limits becomes a Drop: later stages never hold more than this per document."""
-    if isinstance(item, Drop):
+    if not isinstance(item, Document):  # a Drop, or a Stat
         return item
     if item.n_chars > options.max_text_chars:
         return Drop(READ_TEXT_TOO_LONG, "", item.source, f"{item.input_file} {item.url or item.title} {item.n_chars} chars")

@@ -24,8 +24,9 @@ from typing import BinaryIO, Iterator, NamedTuple
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-from corpus.schema import Drop
+from corpus.schema import Drop, Stat
 from corpus.sources import (
+    DAMAGED_FILES,
     READ_CORRUPT,
     READ_MALFORMED,
     READ_NOT_WARC,
@@ -68,6 +69,7 @@ def records(
     # All types are iterated (not filtered with record_types) so that the first record's offset and
     # the count of records are known.
     iterator = ArchiveIterator(data, parse_http=False, quirks_mode=True, stream_detect=False)
+    gaps: list[tuple[int, int]] = []  # (offset, bytes) skipped between records: one log line per file, not per gap
     try:
         for record in iterator:
             offset = record.stream_pos
@@ -77,7 +79,7 @@ def records(
                 skipped = _skipped_between(data, previous, offset, wanted)
                 if skipped:  # bytes between records are no record: logged; a record jumped over is counted
                     at, size, lost = skipped
-                    logging.warning("%s bytes skipped between WARC records at %s", size, offset_detail(path, at))
+                    gaps.append((at, size))
                     for record_at in lost:
                         yield Drop(READ_MALFORMED, "", source, offset_detail(path, record_at, "skipped record"))
             previous = offset
@@ -107,6 +109,10 @@ def records(
         reason = _STREAM_ERRORS.get(data.error) or (READ_MALFORMED if n_records else READ_NOT_WARC)
         at = data.error_offset if data.error else data.position
         remainder = Drop(reason, "", source, offset_detail(path, at, type(error).__name__))
+    if gaps:
+        logging.warning("%s: %d bytes skipped between WARC records in %d places, the first at %s (mis-sized records)",
+                        path, sum(size for _, size in gaps), len(gaps), offset_detail(path, gaps[0][0]))
+        yield Stat(f"{DAMAGED_FILES}|{path}|bytes_between_records", sum(size for _, size in gaps))
     if remainder is None and cut_header is not None:
         remainder = Drop(READ_TRUNCATED, "", source, offset_detail(path, cut_header))
     if remainder is not None:

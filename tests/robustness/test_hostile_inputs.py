@@ -77,7 +77,29 @@ def page(title, text, page_id):
 
 
 @pytest.fixture(scope="module")
-def hostile_build(tmp_path_factory):
+def no_network():
+    """Any connection attempt outside loopback fails the build loudly, so a fetch cannot go unseen.
+    The build runs in this process (in_memory), so the guard covers the code that reads."""
+    original = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")) and not host.startswith("/"):
+            raise AssertionError(f"network access attempted: {address}")
+        return original(self, address)
+
+    socket.socket.connect = guarded
+    yield
+    socket.socket.connect = original
+
+
+def test_the_network_guard_would_catch_a_fetch(no_network):
+    with socket.socket() as s, pytest.raises(AssertionError, match="network access attempted"):
+        s.connect(("198.51.100.7", 80))
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory, no_network):
     folder = tmp_path_factory.mktemp("hostile")
     wet, warc, wiki = folder / "wet", folder / "warc", folder / "wiki"
     for d in (wet, warc, wiki):
@@ -144,25 +166,9 @@ def hostile_build(tmp_path_factory):
         [f"output.dir={out}", "tokenizer.enabled=false", "read.max_record_bytes=2097152", "read.max_text_chars=150000", "read.max_lines=2000", "filters.min_chars=100", "filters.min_words=10"],
         [f"wet={wet}/*.gz", f"warc={warc}/*.gz", f"wikipedia={wiki}/*.bz2"],
     )
-    manifest = run_build(config, [])
+    manifest = run_build(config, ["--direct_running_mode=in_memory"])
     table = pq.read_table(out / "docs")
     return manifest, set(table.column("url").to_pylist()) | set(table.column("title").to_pylist())
-
-
-@pytest.fixture(autouse=True, scope="module")
-def no_network():
-    """Any connection attempt outside loopback fails the build loudly, so a fetch cannot go unseen."""
-    original = socket.socket.connect
-
-    def guarded(self, address):
-        host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")) and not host.startswith("/"):
-            raise AssertionError(f"network access attempted: {address}")
-        return original(self, address)
-
-    socket.socket.connect = guarded
-    yield
-    socket.socket.connect = original
 
 
 def test_the_build_finishes_and_reconciles(hostile_build):

@@ -16,10 +16,11 @@ def _without_run(manifest):
 
 
 def test_two_builds_with_one_and_two_workers_are_byte_identical(demo, tmp_path):
-    first_out, _, first = demo
+    first_out, _, first = demo  # `corpus demo`: one worker process per core
+    assert first["run"]["runner"] == "DirectRunner"
     out = tmp_path / "release"
     config = with_demo_inputs(load_config(str(DEMO_CONFIG), [f"output.dir={out}"]), str(tmp_path / "inputs"))
-    second = run_build(config, ["--direct_num_workers=2", "--direct_running_mode=multi_processing"])
+    second = run_build(config, ["--direct_running_mode=in_memory"])  # one worker, in this process
     assert _without_run(second) == _without_run(first)
     files = sorted(p.relative_to(first_out) for p in first_out.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
