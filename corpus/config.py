@@ -173,7 +173,18 @@ class Rebalance(_Strict):
     # (Chung et al. 2023); weights: q_i ∝ weights[lang] ("*" for the languages not listed).
     method: Literal["temperature", "unimax", "weights"] = "temperature"
     alpha: float = Field(0.3, ge=0.0, le=1.0)
-    max_epochs: float = Field(4.0, gt=0.0)  # unimax: the most times a language is repeated
+    # Every method: the most times one document is written (UniMax's epoch cap; Chung et al. 2023
+    # found more than about 4 epochs of a small language hurts). A whole number, so the cap holds
+    # for each document, not only on average. The budget a capped language cannot take goes to the
+    # others in proportion to their method's weights.
+    max_epochs: int = Field(4, ge=1)
+    # A language with fewer kept documents or characters than these is held back: written at most
+    # once (rate <= 1). In a web crawl such languages are mostly a few mislabelled or boilerplate
+    # pages; up-sampling them repeats junk (one lorem-ipsum page written 680 times under alpha 0.3).
+    # Low enough that every language of the built-in demo (about 10 documents each) is up-sampled;
+    # raise them for a real release (e.g. 1000 documents).
+    min_documents: int = Field(5, ge=0)
+    min_chars: int = Field(5_000, ge=0)
     weights: dict[str, float] = {}  # method=weights: relative target share per language
     unit: Literal["chars", "documents"] = "chars"
     budget: int | None = Field(None, ge=1)  # total size written, in `unit`; None keeps the corpus size
