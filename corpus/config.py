@@ -11,6 +11,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from corpus.schema import DUP_NGRAMS, TOP_NGRAMS
+
 INPUT_KINDS = ("wet", "warc", "wikipedia", "langlinks")
 
 
@@ -109,6 +111,15 @@ class FilterRules(_Strict):
     # Off: C4 drops any page with a curly brace, which removes maths, code tutorials and
     # templated pages in every language (FineWeb ablations); the symbol rule covers markup noise.
     max_curly_braces: int | None = Field(None, ge=0)
+
+    @field_validator("max_top_ngram_char_ratio", "max_dup_ngram_char_ratio")
+    @classmethod
+    def _ngram_lengths(cls, table: dict[int, float] | None, info) -> dict[int, float] | None:
+        # Each signal has its own column on disk (corpus.schema.SIGNALS): only Gopher's lengths.
+        allowed = TOP_NGRAMS if info.field_name == "max_top_ngram_char_ratio" else DUP_NGRAMS
+        if table and not set(table) <= set(allowed):
+            raise ValueError(f"n-gram lengths allowed: {', '.join(map(str, allowed))}")
+        return table
 
 
 # Built-in per-language rules, under the user's `filters.languages`: Vietnamese syllables are

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from corpus.config import Rebalance
 from corpus.rebalance import held_back
-from corpus.schema import DOCUMENT_SCHEMA, Document
+from corpus.schema import DOCUMENT_SCHEMA, Document, signals_row
 
 DOCS_DIR = "docs"
 TOKENIZER_DIR = "tokenizer"
@@ -48,7 +48,7 @@ def shard_path(lang: str, index: int, shards: int) -> str:
 def encode_parquet(docs: Iterable[Document], compression: str, row_group_bytes: int) -> tuple[bytes, int]:
     """Documents sorted by (id, repetition) as a Parquet file's bytes, and the number of rows."""
     rows = sorted(docs, key=lambda d: (d.id, d.repetition))
-    table = pa.Table.from_pylist([d._replace(signals=sorted(d.signals.items()))._asdict() for d in rows], schema=DOCUMENT_SCHEMA)
+    table = pa.Table.from_pylist([d._replace(signals=signals_row(d.signals))._asdict() for d in rows], schema=DOCUMENT_SCHEMA)
     mean_row = max(1, table.nbytes // max(1, len(rows)))
     sink = io.BytesIO()
     pq.write_table(

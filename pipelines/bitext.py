@@ -28,7 +28,7 @@ from corpus.bitext.candidates import title_key, url_language_key, wiki_lang_code
 from corpus.bitext.lexical import cooccurrences, dice, lexicon_from_entries
 from corpus.bitext.mine import confident_pairs, mine_document_pair, orient, pair_name
 from corpus.config import Bitext, Read
-from corpus.schema import BITEXT_SCHEMA, BitextPair, COMMONCRAWL, Document, Drop, WIKIPEDIA, is_a
+from corpus.schema import BITEXT_SCHEMA, BitextPair, COMMONCRAWL, Document, Drop, WIKIPEDIA, is_a, signals_from_row
 from corpus.sources import langlinks
 from corpus.text import fold
 from pipelines.read import _match, open_input
@@ -352,7 +352,7 @@ def read_release_documents(p, out_dir: str):
         p
         | "ReleaseDocs" >> beam.io.ReadFromParquet(pattern)
         | "FirstCopies" >> beam.Filter(lambda row: row["repetition"] == 0)
-        | "AsDocuments" >> beam.Map(lambda row: Document(**{**row, "signals": dict(row["signals"] or [])}))
+        | "AsDocuments" >> beam.Map(lambda row: Document(**{**row, "signals": signals_from_row(row["signals"])}))
     )
 
 
