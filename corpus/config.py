@@ -111,6 +111,12 @@ class FilterRules(_Strict):
     # Off: C4 drops any page with a curly brace, which removes maths, code tutorials and
     # templated pages in every language (FineWeb ablations); the symbol rule covers markup noise.
     max_curly_braces: int | None = Field(None, ge=0)
+    # Blocklist (corpus/filters/blocklist.py): pages of listed domains (and their subdomains) are
+    # dropped; so are pages with at least `blocklist_min_matches` listed words covering at least
+    # `blocklist_min_char_ratio` of their characters: one or two mentions in an article do not count.
+    blocklist: bool = True
+    blocklist_min_matches: int = Field(3, ge=1)
+    blocklist_min_char_ratio: float = Field(0.003, ge=0, le=1)
 
     @field_validator("max_top_ngram_char_ratio", "max_dup_ngram_char_ratio")
     @classmethod
@@ -134,6 +140,12 @@ class Filters(FilterRules):
     # e.g. {"tha_Thai": {"min_chars": 100}, "vie_Latn": {"min_mean_word_chars": null}}
     languages: dict[str, dict[str, Any]] = {}
     exclude: list[str] = []  # languages dropped entirely, counted as filter/excluded_language
+    # The blocklist's lists: the short ones shipped in corpus/filters/blocklist/ (adult and gambling
+    # domains and words, written for this project), plus files by path on any Beam filesystem: one
+    # domain per line (UT1's adult/domains, gambling/domains) or one word or phrase per line.
+    blocklist_builtin: bool = True
+    blocklist_domain_files: list[str] = []
+    blocklist_word_files: list[str] = []
 
     @model_validator(mode="after")
     def _check_languages(self) -> "Filters":
