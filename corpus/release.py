@@ -371,16 +371,15 @@ def describe(manifest: Mapping[str, Any]) -> str:
     shards: dict[str, int] = {}
     for shard in manifest["shards"]:
         shards[shard.get("lang", "")] = shards.get(shard.get("lang", ""), 0) + 1
+    # Per language, beside the copies: held back, or written over the cap (the summary above
+    # `corpus inspect`'s tables names them in a sentence; here each row is marked).
+    cap = (manifest.get("rebalancing") or {}).get("max_epochs")
     for lang, v in sorted(langs.items(), key=lambda kv: -kv[1]["kept_chars"]):
         if v["written"]:
-            held = "  held back" if v.get("held_back") else ""
-            lines.append(f"{lang:<12}{v.get('epochs', 0):>8.2f}{v.get('max_copies', 0):>8}{v['written_chars']:>15,}{shards.get(lang, 0):>8}{held}")
-    summary = manifest.get("rebalancing") or {}
-    if summary:
-        lines.append(f"most copies of one document: {summary['max_copies']} (max_epochs {summary['max_epochs']})")
-    for line in (held_back_sentence(manifest), over_max_epochs(manifest)):
-        if line:
-            lines.append(line)
+            mark = "  held back" if v.get("held_back") else ""
+            if cap is not None and v.get("max_copies", 0) > cap:
+                mark += f"  OVER max_epochs ({v['max_copies']} > {cap})"
+            lines.append(f"{lang:<12}{v.get('epochs', 0):>8.2f}{v.get('max_copies', 0):>8}{v['written_chars']:>15,}{shards.get(lang, 0):>8}{mark}")
     tok = manifest.get("tokenizer") or {}
     if tok.get("fertility"):
         lines += ["", f"tokenizer: {tok.get('vocab_size', 0):,} pieces, sample of {tok.get('sample_chars', 0):,} characters"]

@@ -339,3 +339,16 @@ def test_every_signal_the_rules_can_measure_has_a_column_on_disk():
         assert set(kept.signals) <= set(SIGNALS), lang
     names = {r.signal for r in document_rules(everything) if r.signal} | {r.name for r in line_rules(everything)}
     assert names | {"blocklist_matches", "blocklist_char_ratio"} <= set(SIGNALS)
+
+
+def test_quality_filter_reads_blocklist_files_through_beam_filesystems(tmp_path):
+    """The workers read the lists themselves (a UT1 list is too large for the pipeline graph); gzip is read as such."""
+    import gzip
+
+    (tmp_path / "domains.gz").write_bytes(gzip.compress(b"# UT1 style\nlisted.example\n"))
+    config = Filters(blocklist_domain_files=[str(tmp_path / "domains.gz")])
+    docs = [doc(SWAHILI, "swh_Latn", "https://a.example/"), doc(SWAHILI, "swh_Latn", "https://shop.listed.example/p/1")]
+    with TestPipeline() as p:
+        kept, dropped = p | beam.Create(docs) | QualityFilter(config)
+        assert_that(kept | "Kept" >> beam.Map(lambda d: d.url), equal_to(["https://a.example/"]), label="kept")
+        assert_that(dropped | "Dropped" >> beam.Map(lambda d: d.reason), equal_to(["filter/blocklist"]), label="dropped")

@@ -47,3 +47,21 @@ def test_pyarrow_reads_every_folder_as_a_dataset(demo):
         table = pq.read_table(out / "docs" / lang)
         assert table.num_rows == manifest["languages"][lang]["written"]
         assert json.dumps(table.slice(0, 1).to_pylist()[0]["signals"])  # plain values, serialisable
+
+
+def test_corpus_mine_reads_the_release_back_as_documents(demo):
+    """`corpus mine` turns the Parquet rows (signals as a struct) back into Documents that cross a shuffle."""
+    import apache_beam as beam
+    from apache_beam.testing.test_pipeline import TestPipeline
+    from apache_beam.testing.util import assert_that, equal_to
+
+    import pipelines.records  # noqa: F401  (record coders)
+    from pipelines.bitext import read_release_documents
+
+    out, _, manifest = demo
+    distinct = sum(manifest["stats"]["copies"].values())  # documents written at least once
+    with TestPipeline() as p:
+        docs = read_release_documents(p, str(out)) | beam.Reshuffle()
+        assert_that(docs | beam.combiners.Count.Globally(), equal_to([distinct]), label="count")
+        measured = docs | beam.Map(lambda d: None not in d.signals.values() and "letter_ratio" in d.signals)
+        assert_that(measured | beam.Distinct(), equal_to([True]), label="signals")

@@ -183,7 +183,14 @@ def test_manifest_names_held_back_languages_and_flags_documents_over_the_cap():
     from corpus import report
 
     page = report.render(manifest)[release.REPORT].decode()
-    for text in (release.describe(manifest), release.dataset_card(manifest), page):
+    for text in (release.dataset_card(manifest), page):
         assert "held back" in text and "lat_Latn" in text and "written more than max_epochs" in text
+    rows = {line.split()[0]: line for line in release.describe(manifest).splitlines() if line.strip()}
+    assert rows["lat_Latn"].endswith("held back") and rows["eng_Latn"].endswith("OVER max_epochs (5 > 4)")
+    from pipelines.cli import _summary
+
+    summary = _summary(manifest)
+    assert "most copies of one document: 5 (max_epochs 4)" in summary and "WARNING: 2 document(s)" in summary
+    assert "held back (fewer than 5 documents or 1,000 characters kept" in summary and "lat_Latn" in summary
     fine = release.assemble_manifest(config, {}, {**stats, "copies|eng_Latn|5": 0, "max_copies|eng_Latn": 2}, {}, [], None, {})
-    assert release.over_max_epochs(fine) is None and "written more than" not in release.describe(fine)
+    assert release.over_max_epochs(fine) is None and "OVER" not in release.describe(fine) and "WARNING" not in _summary(fine)
