@@ -59,18 +59,18 @@ def capped_rates(
     remaining = float(total)
     # Water-filling: a language whose cap is reached at the current level is fixed at its cap,
     # its target leaves the budget, and the level is recomputed over the others.
+    # A share is remaining * (weight / total weight): dividing the weights first cannot overflow.
     for lang in sorted(open_, key=lambda l: (caps.get(l, math.inf) * sizes[l] / open_[l], l)):
-        level = remaining / sum(open_.values())  # budget per unit of weight
         cap_target = caps.get(lang, math.inf) * sizes[lang]
-        if level * open_[lang] < cap_target:
+        if remaining * (open_[lang] / sum(open_.values())) < cap_target:
             break
         rates[lang] = caps[lang]
         remaining -= cap_target
         del open_[lang]
     if open_:
-        level = max(0.0, remaining) / sum(open_.values())
+        norm = sum(open_.values())
         for lang, weight in open_.items():
-            rates[lang] = min(level * weight / sizes[lang], caps.get(lang, math.inf))
+            rates[lang] = min(max(0.0, remaining) * (weight / norm) / sizes[lang], caps.get(lang, math.inf))
     return rates
 
 

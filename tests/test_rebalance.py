@@ -261,3 +261,30 @@ def test_a_single_page_language_is_written_once_at_most():
 
         assert_that(rates, check_rates, label="rates")
         assert_that(stats | beam.Filter(lambda kv: kv[0].startswith("max_copies")), check_copies, label="copies")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    sizes=sizes_strategy,
+    # Weights of no share, or of a real one: vanishing weights (1e-256) only test float rounding.
+    weights=st.dictionaries(st.text("abcdefgh", min_size=1, max_size=3), st.one_of(st.just(0.0), st.floats(1e-3, 10.0)), max_size=12),
+    cap=st.integers(1, 6),
+    budget=st.one_of(st.none(), st.integers(1, 10**10)),
+)
+def test_freed_budget_goes_to_the_uncapped_languages_in_proportion_to_their_weights(sizes, weights, cap, budget):
+    caps = {lang: 1.0 if i % 3 == 0 else float(cap) for i, lang in enumerate(sorted(sizes))}  # some held back
+    rates = capped_rates(sizes, weights, caps, budget)
+    target = sum(sizes.values()) if budget is None else budget
+    written = sum(rates[lang] * size for lang, size in sizes.items())
+    weighted = [lang for lang in sizes if weights.get(lang, 0) > 0]
+    assert all(0 <= rates[lang] <= caps[lang] * (1 + 1e-9) for lang in sizes)
+    assert all(rates[lang] == 0 for lang in sizes if lang not in weighted)
+    assert written <= target * (1 + 1e-9)
+    below = [lang for lang in weighted if rates[lang] < caps[lang] * (1 - 1e-9)]
+    if below:  # someone could take more: the whole budget is spent, shared by weight among those below their caps
+        assert written == pytest.approx(target, rel=1e-6)
+        per_weight = {rates[lang] * sizes[lang] / weights[lang] for lang in below}
+        assert max(per_weight) == pytest.approx(min(per_weight), rel=1e-6)
+        # and a capped language would have had at least that much by weight
+        level = min(per_weight)
+        assert all(caps[lang] * sizes[lang] / weights[lang] <= level * (1 + 1e-6) for lang in weighted if lang not in below)
