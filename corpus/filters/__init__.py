@@ -2,7 +2,8 @@
 
 A rule is a measure of the text (corpus/filters/measures.py), a limit from
 corpus.config.FilterRules and a drop reason; the C4 line rules
-(corpus/filters/lines.py) first remove boilerplate lines. The rules are
+(corpus/filters/lines.py) first remove boilerplate lines, and the blocklist
+(corpus/filters/blocklist.py) drops listed domains and word-laden spam. The rules are
 script-aware (characters count as words where scripts have no spaces) and
 configurable per language. Every measured value is kept in Document.signals,
 so a user can re-filter the release without re-running the job.
