@@ -299,9 +299,10 @@ def test_a_mention_or_two_does_not_drop_a_page(text):
 
 
 def test_both_thresholds_are_needed():
-    text = SPAM_EN + "\n" + "\n".join([ENGLISH] * 30)  # the same matches, diluted in a long page
+    text = SPAM_EN + "\n" + "\n".join([ENGLISH] * 60)  # the same matches, diluted in a long page
     assert rule().judge_text(SPAM_EN)[1] == "blocklist"
-    assert rule().judge_text(text)[1] is None
+    signals, reason = rule().judge_text(text)
+    assert reason is None and signals["blocklist_matches"] >= 3 and signals["blocklist_char_ratio"] < 0.003
     assert rule(min_char_ratio=0.0).judge_text(text)[1] == "blocklist"
     assert rule(min_matches=50, min_char_ratio=0.0).judge_text(SPAM_EN)[1] is None
 
