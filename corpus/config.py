@@ -11,6 +11,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from corpus.schema import DUP_NGRAMS, TOP_NGRAMS
+
 INPUT_KINDS = ("wet", "warc", "wikipedia", "langlinks")
 
 
@@ -109,6 +111,21 @@ class FilterRules(_Strict):
     # Off: C4 drops any page with a curly brace, which removes maths, code tutorials and
     # templated pages in every language (FineWeb ablations); the symbol rule covers markup noise.
     max_curly_braces: int | None = Field(None, ge=0)
+    # Blocklist (corpus/filters/blocklist.py): pages of listed domains (and their subdomains) are
+    # dropped; so are pages with at least `blocklist_min_matches` listed words covering at least
+    # `blocklist_min_char_ratio` of their characters: one or two mentions in an article do not count.
+    blocklist: bool = True
+    blocklist_min_matches: int = Field(3, ge=1)
+    blocklist_min_char_ratio: float = Field(0.003, ge=0, le=1)
+
+    @field_validator("max_top_ngram_char_ratio", "max_dup_ngram_char_ratio")
+    @classmethod
+    def _ngram_lengths(cls, table: dict[int, float] | None, info) -> dict[int, float] | None:
+        # Each signal has its own column on disk (corpus.schema.SIGNALS): only Gopher's lengths.
+        allowed = TOP_NGRAMS if info.field_name == "max_top_ngram_char_ratio" else DUP_NGRAMS
+        if table and not set(table) <= set(allowed):
+            raise ValueError(f"n-gram lengths allowed: {', '.join(map(str, allowed))}")
+        return table
 
 
 # Built-in per-language rules, under the user's `filters.languages`: Vietnamese syllables are
@@ -123,6 +140,12 @@ class Filters(FilterRules):
     # e.g. {"tha_Thai": {"min_chars": 100}, "vie_Latn": {"min_mean_word_chars": null}}
     languages: dict[str, dict[str, Any]] = {}
     exclude: list[str] = []  # languages dropped entirely, counted as filter/excluded_language
+    # The blocklist's lists: the short ones shipped in corpus/filters/blocklist/ (adult and gambling
+    # domains and words, written for this project), plus files by path on any Beam filesystem: one
+    # domain per line (UT1's adult/domains, gambling/domains) or one word or phrase per line.
+    blocklist_builtin: bool = True
+    blocklist_domain_files: list[str] = []
+    blocklist_word_files: list[str] = []
 
     @model_validator(mode="after")
     def _check_languages(self) -> "Filters":
@@ -173,7 +196,20 @@ class Rebalance(_Strict):
     # (Chung et al. 2023); weights: q_i ∝ weights[lang] ("*" for the languages not listed).
     method: Literal["temperature", "unimax", "weights"] = "temperature"
     alpha: float = Field(0.3, ge=0.0, le=1.0)
-    max_epochs: float = Field(4.0, gt=0.0)  # unimax: the most times a language is repeated
+    # Every method: the most times one document is written (UniMax's epoch cap; Chung et al. 2023
+    # found more than about 4 epochs of a small language hurts). A whole number, so the cap holds
+    # for each document, not only on average. The budget a capped language cannot take goes to the
+    # others in proportion to their method's weights.
+    max_epochs: int = Field(4, ge=1)
+    # A language with fewer kept documents or characters than these is held back: written at most
+    # once (rate <= 1). In a web crawl such languages are mostly a few mislabelled or boilerplate
+    # pages; up-sampling them repeats junk (one lorem-ipsum page written 680 times under alpha 0.3).
+    # The document count is the main bound (the filters already require 200 characters a document);
+    # the character count catches a language left as a few fragments. It is kept low because a
+    # character carries more in scripts without spaces: the demo's 10 Chinese pages are 4,714
+    # characters. Both suit the demo's ~10 documents per language; raise them for a real release.
+    min_documents: int = Field(5, ge=0)
+    min_chars: int = Field(500, ge=0)
     weights: dict[str, float] = {}  # method=weights: relative target share per language
     unit: Literal["chars", "documents"] = "chars"
     budget: int | None = Field(None, ge=1)  # total size written, in `unit`; None keeps the corpus size

@@ -12,7 +12,9 @@ import yaml
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus.schema import DOCUMENT_SCHEMA, SOURCES, Document
+from corpus.config import Rebalance
+from corpus.rebalance import held_back
+from corpus.schema import DOCUMENT_SCHEMA, SOURCES, Document, signals_row
 
 DOCS_DIR = "docs"
 TOKENIZER_DIR = "tokenizer"
@@ -52,7 +54,7 @@ def shard_path(lang: str, index: int, shards: int) -> str:
 def encode_parquet(docs: Iterable[Document], compression: str, row_group_bytes: int) -> tuple[bytes, int]:
     """Documents sorted by (id, repetition) as a Parquet file's bytes, and the number of rows."""
     rows = sorted(docs, key=lambda d: (d.id, d.repetition))
-    table = pa.Table.from_pylist([d._replace(signals=sorted(d.signals.items()))._asdict() for d in rows], schema=DOCUMENT_SCHEMA)
+    table = pa.Table.from_pylist([d._replace(signals=signals_row(d.signals))._asdict() for d in rows], schema=DOCUMENT_SCHEMA)
     mean_row = max(1, table.nbytes // max(1, len(rows)))
     sink = io.BytesIO()
     pq.write_table(
@@ -116,7 +118,10 @@ def _rebalancing_sentence(rebalance: Mapping[str, Any]) -> str:
     else:
         how = f"temperature sampling (alpha = {rebalance['alpha']:g})"
     size = f"a budget of {rebalance['budget']:,} {rebalance.get('unit', 'chars')}" if rebalance.get("budget") else "the corpus size kept"
-    return f"Languages are rebalanced by {how}, to {size}, counted in {rebalance.get('unit', 'chars')}."
+    caps = Rebalance.model_validate(rebalance)
+    return (f"Languages are rebalanced by {how}, to {size}, counted in {rebalance.get('unit', 'chars')}. "
+            f"No document is written more than {caps.max_epochs} times, and a language with fewer than "
+            f"{caps.min_documents:,} documents or {caps.min_chars:,} characters kept is held back: never up-sampled.")
 
 
 def dataset_card(manifest: Mapping[str, Any]) -> str:
@@ -152,14 +157,16 @@ def dataset_card(manifest: Mapping[str, Any]) -> str:
         f"dropped: {sum(docs['dropped'].values()):,}; written after rebalancing: {docs['written']:,}.",
         "",
         _table(
-            ["language", "kept", "kept chars", "sampling rate", "epochs", "written", "written chars"],
+            ["language", "kept", "kept chars", "sampling rate", "epochs", "written", "written chars", "most copies"],
             (
-                [lang, f"{v['kept']:,}", f"{v['kept_chars']:,}", f"{v['rate']:.3f}", f"{v.get('epochs', 0):.2f}", f"{v['written']:,}", f"{v['written_chars']:,}"]
+                [lang + (" (held back)" if v.get("held_back") else ""), f"{v['kept']:,}", f"{v['kept_chars']:,}", f"{v['rate']:.3f}",
+                 f"{v.get('epochs', 0):.2f}", f"{v['written']:,}", f"{v['written_chars']:,}", v.get("max_copies", 0)]
                 for lang, v in sorted(langs.items(), key=lambda kv: -kv[1]["kept_chars"])
                 if v["kept"]
             ),
         ),
         "",
+        *(f"{line[0].upper()}{line[1:]}.\n" for line in (held_back_sentence(manifest), over_max_epochs(manifest)) if line),
         "## Dropped documents",
         "",
         _table(["reason", "documents"], sorted(docs["dropped"].items(), key=lambda kv: -kv[1])),
@@ -245,11 +252,15 @@ def assemble_manifest(
     for lang, rate in rates.items():
         language(lang)["rate"] = round(rate, 6)
     by_documents = config.get("rebalance", {}).get("unit") == "documents"
-    for lang in languages.values():
+    rebalance_config = Rebalance.model_validate(config.get("rebalance", {}))
+    max_copies = other.pop("max_copies", {})
+    for name, lang in languages.items():
         lang["dropped"] = dict(sorted(lang["dropped"].items()))
         # Effective epochs: how many times over, on average, the language's kept text was written.
         before, after = (lang["kept"], lang["written"]) if by_documents else (lang["kept_chars"], lang["written_chars"])
         lang["epochs"] = round(after / before, 6) if before else 0.0
+        lang["held_back"] = bool(lang["kept"]) and held_back(lang["kept"], lang["kept_chars"], rebalance_config)
+        lang["max_copies"] = max_copies.get(name, 0)
     dedup = config.get("dedup", {})
     enabled = [s for s in STAGES if not s.startswith("dedup/") or dedup.get(s.partition("/")[2], True)]
     return {
@@ -265,11 +276,52 @@ def assemble_manifest(
             "stages": stage_table(enabled, read, dropped, stage_out),
         },
         "languages": dict(sorted(languages.items())),
+        "rebalancing": rebalancing_summary(languages, other.get("copies", {}), rebalance_config.max_epochs),
         "stats": {kind: dict(sorted(values.items())) for kind, values in sorted(other.items())},
         "shards": sorted([*shards, *bitext_shard_entries(stats)], key=lambda s: s["path"]),
         "tokenizer": dict(tokenizer or {}),
         "run": dict(run),
     }
+
+
+def rebalancing_summary(languages: Mapping[str, Mapping[str, Any]], copies: Mapping[str, int], max_epochs: int) -> dict[str, Any]:
+    """What rebalancing did to single documents: the most copies of one, those above the cap, held-back languages.
+
+    `copies` is the build's histogram "<lang>|<n>" -> documents written n times.
+    """
+    over = sum(count for key, count in copies.items() if int(key.rpartition("|")[2]) > max_epochs)
+    held = sorted(lang for lang, v in languages.items() if v.get("held_back"))
+    written = sum(v["written"] for v in languages.values())
+    held_written = sum(languages[lang]["written"] for lang in held)
+    return {
+        "max_epochs": max_epochs,
+        "max_copies": max((v.get("max_copies", 0) for v in languages.values()), default=0),
+        "documents_over_max_epochs": over,
+        "held_back": held,
+        "held_back_written": held_written,
+        "held_back_written_share": round(held_written / written, 6) if written else 0.0,
+    }
+
+
+def over_max_epochs(manifest: Mapping[str, Any]) -> str | None:
+    """A warning when any document was written more than max_epochs times (there should be none)."""
+    summary = manifest.get("rebalancing") or {}
+    if summary.get("documents_over_max_epochs"):
+        langs = sorted(lang for lang, v in manifest["languages"].items() if v.get("max_copies", 0) > summary["max_epochs"])
+        return (f"WARNING: {summary['documents_over_max_epochs']:,} document(s) written more than max_epochs = "
+                f"{summary['max_epochs']} times (at most {summary['max_copies']}; {', '.join(langs)})")
+    return None
+
+
+def held_back_sentence(manifest: Mapping[str, Any]) -> str | None:
+    """One line naming the languages too small to be up-sampled, or None."""
+    summary = manifest.get("rebalancing") or {}
+    if not summary.get("held_back"):
+        return None
+    rebalance = Rebalance.model_validate(manifest["config"].get("rebalance", {}))
+    return (f"held back (fewer than {rebalance.min_documents:,} documents or {rebalance.min_chars:,} characters kept; "
+            f"never up-sampled, {100 * summary['held_back_written_share']:.1f}% of written rows): "
+            + ", ".join(summary["held_back"]))
 
 
 def stage_of(reason: str) -> str:
@@ -358,13 +410,19 @@ def describe(manifest: Mapping[str, Any]) -> str:
     """Plain-text tables of what a release holds beyond the document counts: tokenizer and stage statistics."""
     lines = []
     langs = manifest["languages"]
-    lines.append(f"{'language':<12}{'epochs':>8}{'written chars':>15}{'shards':>8}")
+    lines.append(f"{'language':<12}{'epochs':>8}{'copies':>8}{'written chars':>15}{'shards':>8}")
     shards: dict[str, int] = {}
     for shard in manifest["shards"]:
         shards[shard.get("lang", "")] = shards.get(shard.get("lang", ""), 0) + 1
+    # Per language, beside the copies: held back, or written over the cap (the summary above
+    # `corpus inspect`'s tables names them in a sentence; here each row is marked).
+    cap = (manifest.get("rebalancing") or {}).get("max_epochs")
     for lang, v in sorted(langs.items(), key=lambda kv: -kv[1]["kept_chars"]):
         if v["written"]:
-            lines.append(f"{lang:<12}{v.get('epochs', 0):>8.2f}{v['written_chars']:>15,}{shards.get(lang, 0):>8}")
+            mark = "  held back" if v.get("held_back") else ""
+            if cap is not None and v.get("max_copies", 0) > cap:
+                mark += f"  OVER max_epochs ({v['max_copies']} > {cap})"
+            lines.append(f"{lang:<12}{v.get('epochs', 0):>8.2f}{v.get('max_copies', 0):>8}{v['written_chars']:>15,}{shards.get(lang, 0):>8}{mark}")
     tok = manifest.get("tokenizer") or {}
     if tok.get("fertility"):
         lines += ["", f"tokenizer: {tok.get('vocab_size', 0):,} pieces, sample of {tok.get('sample_chars', 0):,} characters"]

@@ -18,7 +18,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only, never a window
 from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
 
-from corpus.release import PLOTS_DIR, REPORT, bitext_files, reconciles  # noqa: E402
+from corpus.release import PLOTS_DIR, REPORT, bitext_files, held_back_sentence, over_max_epochs, reconciles  # noqa: E402
 
 # The order documents meet the stages; a stage not listed here comes after them.
 STAGE_ORDER = ("read", "langid", "filter", "dedup")
@@ -264,11 +264,21 @@ def render(manifest: Mapping[str, Any]) -> dict[str, bytes]:
         body.append(f'<h2>{html.escape(title)}</h2><img src="{path}" alt="{html.escape(title)}">')
     langs = manifest["languages"]
     body.append("<h2>Languages</h2>")
+    summary = manifest.get("rebalancing") or {}
+    if summary:
+        body.append(f"<p>Most copies of one document: {summary['max_copies']} (max_epochs {summary['max_epochs']}).</p>")
+    held = held_back_sentence(manifest)
+    if held:
+        body.append(f"<p>{html.escape(held[0].upper() + held[1:])}.</p>")
+    over = over_max_epochs(manifest)
+    if over:
+        body.append(f'<p class="bad">{html.escape(over)}</p>')
     body.append(
         _html_table(
-            ["language", "kept", "kept chars", "rate", "epochs", "written", "written chars"],
+            ["language", "kept", "kept chars", "rate", "epochs", "written", "written chars", "most copies", "held back"],
             [
-                [lang, v["kept"], v["kept_chars"], f"{v['rate']:.3f}", f"{v.get('epochs', 0):.2f}", v["written"], v["written_chars"]]
+                [lang, v["kept"], v["kept_chars"], f"{v['rate']:.3f}", f"{v.get('epochs', 0):.2f}", v["written"], v["written_chars"],
+                 v.get("max_copies", 0), "yes" if v.get("held_back") else ""]
                 for lang, v in sorted(langs.items(), key=lambda kv: -kv[1]["kept_chars"])
             ],
         )

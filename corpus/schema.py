@@ -95,7 +95,37 @@ def is_a(record: object, kind: type) -> bool:
     return getattr(record, "_fields", None) == kind._fields
 
 
-_ARROW_TYPES = {str: pa.string(), int: pa.int64(), float: pa.float64(), Mapping[str, float]: pa.map_(pa.string(), pa.float64())}
+# The n-gram lengths of the Gopher repetition rules (top n-gram 2-4, duplicate n-grams 5-10);
+# the filter configuration accepts only these, so each has a column on disk.
+TOP_NGRAMS = (2, 3, 4)
+DUP_NGRAMS = (5, 6, 7, 8, 9, 10)
+# Every quality signal a document can carry (corpus/filters): the names of Document.signals.
+SIGNALS = (
+    "javascript_lines", "policy_lines", "unterminated_lines",  # shares of lines the C4 line rules removed
+    "lorem_ipsum", "curly_braces", "mean_word_chars", "symbol_word_ratio", "bullet_line_ratio",
+    "ellipsis_line_ratio", "alpha_word_ratio", "letter_ratio", "stop_words", "dup_line_ratio", "dup_line_char_ratio",
+    *(f"top_{n}gram" for n in TOP_NGRAMS),
+    *(f"dup_{n}gram" for n in DUP_NGRAMS),
+    "blocklist_matches", "blocklist_char_ratio",
+)
+# On disk the signals are a struct with one nullable float per signal (null: not measured), not a
+# map: Hugging Face datasets cannot load Parquet maps, and DuckDB queries a struct by name
+# (signals.dup_5gram) with statistics per field.
+SIGNALS_TYPE = pa.struct([pa.field(name, pa.float64(), nullable=True) for name in SIGNALS])
+_ARROW_TYPES = {str: pa.string(), int: pa.int64(), float: pa.float64(), Mapping[str, float]: SIGNALS_TYPE}
+
+
+def signals_row(signals: Mapping[str, float]) -> dict[str, float | None]:
+    """Document.signals as the on-disk struct: every signal, None where not measured."""
+    unknown = set(signals) - set(SIGNALS)
+    if unknown:  # a new rule's signal must be added to SIGNALS, or it would be lost on disk
+        raise ValueError(f"signal(s) {sorted(unknown)} not in corpus.schema.SIGNALS")
+    return {name: signals.get(name) for name in SIGNALS}
+
+
+def signals_from_row(row: Mapping[str, float | None] | None) -> dict[str, float]:
+    """The on-disk struct back to Document.signals: the measured signals only."""
+    return {name: value for name, value in (row or {}).items() if value is not None}
 
 
 def arrow_schema(record: type) -> pa.Schema:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
-import json
 from typing import Any
 
 import apache_beam as beam

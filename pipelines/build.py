@@ -25,8 +25,8 @@ from pipelines.dedup import Deduplicate
 from pipelines.filters import QualityFilter
 from pipelines.langid import IdentifyLanguage
 from pipelines.read import ReadDocuments
-from pipelines.rebalance import Rebalance, SamplingRates
 from pipelines.progress import CountStage, ProgressPrinter
+from pipelines.rebalance import CopyStats, Rebalance, SamplingRates
 from pipelines.stats import SumStats, WriteJsonLines, doc_stats, drop_stat
 from pipelines.tokenizer import TrainTokenizer
 from pipelines.write import WriteShards, write_file
@@ -83,6 +83,7 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
         all_dropped | "DropStats" >> beam.Map(drop_stat),
         kept | "KeptStats" >> beam.FlatMap(doc_stats("kept")),
         written | "WrittenStats" >> beam.FlatMap(doc_stats("written")),
+        written | "CopyStats" >> CopyStats(),  # copies per document: none may exceed rebalance.max_epochs
         kept | "LengthStats" >> beam.Map(lambda d: (f"doc_length|{d.lang}|{release.length_bucket(d.n_chars)}", 1)),
     ]
     (

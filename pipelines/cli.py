@@ -147,10 +147,16 @@ def _summary(manifest: dict[str, Any]) -> str:
     lines.append(f"{'documents kept':<36}{docs['kept']:>10,}")
     lines.append(f"{'documents written (rebalanced)':<36}{docs['written']:>10,}")
     lines.append("")
-    lines.append(f"{'language':<12}{'kept':>8}{'kept chars':>12}{'rate':>8}{'written':>9}")
+    lines.append(f"{'language':<12}{'kept':>8}{'kept chars':>12}{'rate':>8}{'written':>9}{'copies':>8}")
     for lang, v in sorted(manifest["languages"].items(), key=lambda kv: -kv[1]["kept_chars"]):
         if v["kept"]:
-            lines.append(f"{lang:<12}{v['kept']:>8,}{v['kept_chars']:>12,}{v['rate']:>8.2f}{v['written']:>9,}")
+            held = "  held back" if v.get("held_back") else ""
+            lines.append(f"{lang:<12}{v['kept']:>8,}{v['kept_chars']:>12,}{v['rate']:>8.2f}{v['written']:>9,}{v.get('max_copies', 0):>8}{held}")
+    summary = manifest.get("rebalancing") or {}
+    if summary:
+        lines.append(f"\nmost copies of one document: {summary['max_copies']} (max_epochs {summary['max_epochs']})")
+    # Named, not just marked: the languages too small to up-sample, and any document over the cap.
+    lines += [line for line in (release.held_back_sentence(manifest), release.over_max_epochs(manifest)) if line]
     damaged: dict[str, list[str]] = {}
     for key in manifest.get("stats", {}).get(DAMAGED_FILES, {}):
         name, _, what = key.rpartition("|")

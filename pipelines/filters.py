@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import Filters
 from corpus.filters import QualityRules
@@ -10,12 +11,19 @@ from corpus.schema import Document
 from pipelines.common import drop, split_outputs
 
 
+def _read_text(path: str) -> str:
+    """A blocklist file from any Beam filesystem (gs://, s3://, hdfs://, local)."""
+    with FileSystems.open(path) as f:
+        return f.read().decode("utf-8")
+
+
 class _Judge(beam.DoFn):
     def __init__(self, config: Filters):
         self.config = config
 
     def setup(self):
-        self.rules = QualityRules(self.config)
+        # Blocklist files are read on each worker (a UT1 list is too large to ship inside the pipeline graph).
+        self.rules = QualityRules(self.config, read=_read_text)
 
     def process(self, doc: Document):
         doc, reason = self.rules.judge(doc)

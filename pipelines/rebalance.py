@@ -23,7 +23,9 @@ class SamplingRates(beam.PTransform):
     """A single dict {lang: rate} from the kept documents' source-weighted sizes.
 
     Without a budget the target is the corpus size as it is (unweighted), so source
-    weights shift the mix without growing the corpus.
+    weights shift the mix without growing the corpus. One combiner per language sums
+    the sizes and documents and keeps the largest source weight, from which the caps
+    (max_epochs, or 1 for a held-back language) follow.
     """
 
     def __init__(self, config: RebalanceConfig):
@@ -33,15 +35,24 @@ class SamplingRates(beam.PTransform):
     def expand(self, docs):
         config = self.config
 
-        def rates(sizes: dict[str, tuple[float, float]]) -> dict[str, float]:
-            weighted = {lang: w for lang, (w, _) in sizes.items()}
-            budget = config.budget or sum(raw for _, raw in sizes.values())
-            return rebalance.language_rates(weighted, config.model_copy(update={"budget": budget}))
+        def rates(sizes: dict[str, tuple[float, float, int, int, float]]) -> dict[str, float]:
+            weighted = {lang: w for lang, (w, *_) in sizes.items()}
+            caps = rebalance.language_caps(
+                {lang: (n, chars) for lang, (_, _, n, chars, _) in sizes.items()},
+                config,
+                {lang: top for lang, (*_, top) in sizes.items()},
+            )
+            budget = config.budget or sum(raw for _, raw, *_ in sizes.values())
+            return rebalance.language_rates(weighted, config.model_copy(update={"budget": budget}), caps)
+
+        def size(d: Document):
+            weight = rebalance.source_weight(d.source, config.source_weights)
+            return d.lang, (unit_size(d, config) * weight, unit_size(d, config), 1, d.n_chars, weight)
 
         return (
             docs
-            | "Size" >> beam.Map(lambda d: (d.lang, (weighted_size(d, config), unit_size(d, config))))
-            | "PerLanguage" >> beam.CombinePerKey(beam.combiners.TupleCombineFn(sum, sum))
+            | "Size" >> beam.Map(size)
+            | "PerLanguage" >> beam.CombinePerKey(beam.combiners.TupleCombineFn(sum, sum, sum, sum, max))
             | "AsDict" >> beam.combiners.ToDict()
             | "Rates" >> beam.Map(rates)
         )
@@ -63,8 +74,33 @@ class Rebalance(beam.PTransform):
         seed, source_weights = self.seed, self.source_weights
 
         def sample(doc: Document, rates: dict[str, float]):
-            rate = rates[doc.lang] * rebalance.source_weight(doc.source, source_weights)
+            rate = rebalance.document_rate(rates[doc.lang], rebalance.source_weight(doc.source, source_weights))
             for copy in range(rebalance.copies(doc.id, rate, seed)):
                 yield doc._replace(repetition=copy)
 
         return docs | "Sample" >> beam.FlatMap(sample, rates=beam.pvalue.AsSingleton(self.rates))
+
+
+class CopyStats(beam.PTransform):
+    """How many times each document was written, as statistics for the manifest.
+
+    Written rows are counted per (language, id) by a combiner, never collected:
+    ("copies|<lang>|<n>", documents written n times) and ("max_copies|<lang>", the
+    most copies of one document). The max is one value per language, so the
+    build's summing of statistics leaves it as it is.
+    """
+
+    def expand(self, written):
+        per_doc = (
+            written
+            | "KeyById" >> beam.Map(lambda d: ((d.lang, d.id), 1))
+            | "CountCopies" >> beam.CombinePerKey(sum)
+        )
+        histogram = per_doc | "Histogram" >> beam.Map(lambda kv: (f"copies|{kv[0][0]}|{kv[1]}", 1))
+        most = (
+            per_doc
+            | "ByLanguage" >> beam.Map(lambda kv: (kv[0][0], kv[1]))
+            | "MaxPerLanguage" >> beam.CombinePerKey(max)
+            | "AsStat" >> beam.Map(lambda kv: (f"max_copies|{kv[0]}", kv[1]))
+        )
+        return (histogram, most) | "CopyStats" >> beam.Flatten()

@@ -7,9 +7,10 @@ from apache_beam.testing.util import assert_that, equal_to
 
 import pipelines.records  # noqa: F401  (record coders)
 from corpus.config import ConfigError, FilterRules, Filters, load_config
-from corpus.filters import QualityRules
+from corpus.filters import QualityRules, document_rules, line_rules, load_blocklist
+from corpus.filters import blocklist as block
 from corpus.filters.lines import JAVASCRIPT_LINES, POLICY_LINES, UNTERMINATED_LINES, remove_lines
-from corpus.schema import COMMONCRAWL, new_document
+from corpus.schema import COMMONCRAWL, SIGNALS, new_document
 from pipelines.filters import QualityFilter
 
 ENGLISH = "\n".join([
@@ -68,7 +69,7 @@ GOOD = {"eng_Latn": ENGLISH, "rus_Cyrl": RUSSIAN, "swh_Latn": SWAHILI, "jpn_Jpan
 ALL_OFF = {
     name: (False if isinstance(field.default, bool) else None)
     for name, field in FilterRules.model_fields.items()
-    if "ngram_scale" not in name
+    if "ngram_scale" not in name and not name.startswith("blocklist_min")  # thresholds of a switched-off rule
 }
 
 
@@ -182,6 +183,7 @@ def test_kept_documents_carry_one_signal_per_rule():
         "javascript_lines", "policy_lines", "lorem_ipsum", "mean_word_chars", "symbol_word_ratio",
         "bullet_line_ratio", "ellipsis_line_ratio", "alpha_word_ratio", "letter_ratio", "stop_words",
         "dup_line_ratio", "dup_line_char_ratio", "top_2gram", "top_3gram", "top_4gram",
+        "blocklist_matches", "blocklist_char_ratio",
     } | {f"dup_{n}gram" for n in range(5, 11)}
     assert set(kept.signals) == expected
     assert kept.signals["stop_words"] >= 2 and kept.signals["alpha_word_ratio"] == 1.0
@@ -235,3 +237,119 @@ def test_quality_filter_transform_keeps_signals_and_names_drops():
         kept, dropped = p | beam.Create(docs) | QualityFilter(Filters())
         assert_that(kept | "Kept" >> beam.Map(lambda d: (d.url, d.signals["stop_words"] >= 2)), equal_to([("https://a.example/", True)]), label="kept")
         assert_that(dropped | "Dropped" >> beam.Map(lambda d: (d.reason, d.lang)), equal_to([("filter/lorem_ipsum", "lat_Latn")]), label="dropped")
+
+
+# ---------------------------------------------------------------- blocklist (pages written for these tests)
+
+SPAM_EN = "\n".join([
+    "Watch free porn videos every day on our site, the best xxx tube with new clips.",
+    "Thousands of camgirls are online now, and our porn collection grows every hour.",
+    "Join today: free porn, hot singles near you and more xxx videos than anywhere else.",
+])
+# A news report that mentions the subject twice: it must stay.
+NEWS_EN = "\n".join([
+    "The city council voted on Tuesday to fund a new programme that teaches pupils about online safety.",
+    "Teachers said that children meet advertising, gambling and porn sites far earlier than parents expect,",
+    "and that the lessons will explain how such sites make money. The programme starts in September",
+    "in twelve schools and will be reviewed after a year by the education department.",
+] * 2)
+SPAM_ZH = "最新成人视频在线观看，免费色情网站每日更新。百家乐、六合彩、网上赌场注册就送彩金，博彩平台安全可靠。成人视频高清无码。"
+# Chinese news about the casino industry of Macau mentions 赌场 once.
+NEWS_ZH = ("澳门特区政府周二公布了上半年的经济数据。旅游业继续复苏，酒店入住率超过八成，赌场收入也比去年同期有所增长。"
+           "政府表示，将继续推动经济多元发展，支持会展、中医药和文化产业。"
+           "有议员指出，博彩业仍占税收的大部分，应加快培养本地人才。")
+SPAM_ID = "Daftar situs judi slot gacor terpercaya hari ini. Main judi online dan togel dengan bonus besar, slot gacor gampang menang."
+
+
+def rule(**thresholds):
+    listed = load_blocklist(Filters())
+    return block.BlocklistRule(listed, thresholds.get("min_matches", 3), thresholds.get("min_char_ratio", 0.003))
+
+
+def test_a_listed_domain_blocks_itself_and_its_subdomains_only():
+    listed = block.Blocklist(["example-casino.com", "Adult.Example."], [])
+    assert listed.listed_domain("https://example-casino.com/slots") == "example-casino.com"
+    assert listed.listed_domain("http://www.m.EXAMPLE-CASINO.com:8080/a?b") == "example-casino.com"
+    assert listed.listed_domain("https://adult.example./x") == "adult.example"
+    assert listed.listed_domain("https://notexample-casino.com/") is None  # a suffix of the name, not a parent domain
+    assert listed.listed_domain("https://example-casino.com.evil.org/") is None
+    assert listed.listed_domain("") is None and listed.listed_domain("https://[::1/") is None
+
+
+def test_words_match_whole_words_in_spaced_scripts_and_substrings_without_spaces():
+    listed = block.Blocklist([], ["porn", "free spins", "百家乐", "แทงบอล"])
+    assert listed.word_matches("Porn, PORN! porn.")[0] == 3
+    assert listed.word_matches("pornography and the porno debate")[0] == 0  # not inside longer words
+    assert listed.word_matches("Get 50 FREE spins today; free   spins again")[0] == 2
+    assert listed.word_matches("在线百家乐，百家乐游戏")[0] == 2
+    assert listed.word_matches("เว็บแทงบอลออนไลน์")[0] == 1
+    assert listed.word_matches("porn", ["porn"]) == (1, 4)
+
+
+@pytest.mark.parametrize("text", [SPAM_EN, SPAM_ZH, SPAM_ID])
+def test_spam_pages_are_dropped_by_their_words(text):
+    signals, reason = rule().judge_text(text)
+    assert reason == "blocklist" and signals["blocklist_matches"] >= 3
+
+
+@pytest.mark.parametrize("text", [NEWS_EN, NEWS_ZH, ENGLISH, JAPANESE, THAI])
+def test_a_mention_or_two_does_not_drop_a_page(text):
+    signals, reason = rule().judge_text(text)
+    assert reason is None and signals["blocklist_matches"] <= 2
+
+
+def test_both_thresholds_are_needed():
+    text = SPAM_EN + "\n" + "\n".join([ENGLISH] * 60)  # the same matches, diluted in a long page
+    assert rule().judge_text(SPAM_EN)[1] == "blocklist"
+    signals, reason = rule().judge_text(text)
+    assert reason is None and signals["blocklist_matches"] >= 3 and signals["blocklist_char_ratio"] < 0.003
+    assert rule(min_char_ratio=0.0).judge_text(text)[1] == "blocklist"
+    assert rule(min_matches=50, min_char_ratio=0.0).judge_text(SPAM_EN)[1] is None
+
+
+def test_blocklist_in_the_quality_rules_counts_as_filter_blocklist(tmp_path):
+    domains = tmp_path / "domains"
+    domains.write_text("# a UT1-style list\nspam-site.example\n")
+    words = tmp_path / "words"
+    words.write_text("frobnicate\n")
+    config = Filters(blocklist_domain_files=[str(domains)], blocklist_word_files=[str(words)])
+    rules = QualityRules(config)
+    assert rules.judge(doc(ENGLISH, url="https://www.spam-site.example/a"))[1] == "blocklist"
+    assert rules.judge(doc(ENGLISH + " frobnicate frobnicate frobnicate"))[1] == "blocklist"
+    assert rules.judge(doc(ENGLISH, url="https://pornhub.com/"))[1] == "blocklist"  # the built-in list too
+    assert QualityRules(config.model_copy(update={"blocklist_builtin": False})).judge(doc(ENGLISH, url="https://pornhub.com/"))[1] is None
+    assert QualityRules(Filters(blocklist=False)).judge(doc(SPAM_EN * 5, url="https://pornhub.com/"))[1] != "blocklist"
+    # Per language: thresholds and the switch like any rule.
+    lenient = QualityRules(Filters(languages={"eng_Latn": {"blocklist_min_matches": 100}}))
+    assert lenient.judge(doc(SPAM_EN * 3))[1] != "blocklist"
+
+
+def test_builtin_lists_state_their_source_and_licence():
+    for name in (block.BUILTIN_DOMAINS, block.BUILTIN_WORDS):
+        header = block.builtin(name)[:600]
+        assert "written for the corpus-builder project" in header and "CC0" in header
+    words = block.parse_lines(block.builtin(block.BUILTIN_WORDS))
+    assert any(block.is_unspaced(w) for w in words) and len(words) == len(set(words))
+    assert all(not w.startswith(("http", "www.")) for w in block.parse_lines(block.builtin(block.BUILTIN_DOMAINS)))
+
+
+def test_every_signal_the_rules_can_measure_has_a_column_on_disk():
+    everything = Filters(remove_unterminated_lines=True, max_curly_braces=10)
+    for lang, text in GOOD.items():
+        kept, _ = QualityRules(everything).judge(doc(text + "\n{x}", lang))
+        assert set(kept.signals) <= set(SIGNALS), lang
+    names = {r.signal for r in document_rules(everything) if r.signal} | {r.name for r in line_rules(everything)}
+    assert names | {"blocklist_matches", "blocklist_char_ratio"} <= set(SIGNALS)
+
+
+def test_quality_filter_reads_blocklist_files_through_beam_filesystems(tmp_path):
+    """The workers read the lists themselves (a UT1 list is too large for the pipeline graph); gzip is read as such."""
+    import gzip
+
+    (tmp_path / "domains.gz").write_bytes(gzip.compress(b"# UT1 style\nlisted.example\n"))
+    config = Filters(blocklist_domain_files=[str(tmp_path / "domains.gz")])
+    docs = [doc(SWAHILI, "swh_Latn", "https://a.example/"), doc(SWAHILI, "swh_Latn", "https://shop.listed.example/p/1")]
+    with TestPipeline() as p:
+        kept, dropped = p | beam.Create(docs) | QualityFilter(config)
+        assert_that(kept | "Kept" >> beam.Map(lambda d: d.url), equal_to(["https://a.example/"]), label="kept")
+        assert_that(dropped | "Dropped" >> beam.Map(lambda d: d.reason), equal_to(["filter/blocklist"]), label="dropped")

@@ -163,3 +163,51 @@ def test_inspect_and_verify_the_demo_and_a_tampered_copy(demo, tmp_path):
     missing = corpus_cli("verify", str(partial))
     assert missing.returncode != 0 and "missing" in missing.stdout
     assert corpus_cli("verify", str(tmp_path / "nothing")).returncode != 0
+
+
+def test_signals_are_a_struct_with_one_field_per_signal_and_round_trip(tmp_path):
+    from corpus.schema import SIGNALS, SIGNALS_TYPE, signals_from_row
+
+    measured = {"stop_words": 7.0, "dup_5gram": 0.03, "blocklist_matches": 0.0}
+    docs = [new_document(source=COMMONCRAWL, text="a page", url="https://x.example/")._replace(signals=measured)]
+    data, _ = release.encode_parquet(docs, "zstd", 1 << 20)
+    (tmp_path / "shard.parquet").write_bytes(data)
+    table = pq.read_table(tmp_path / "shard.parquet")
+    assert table.schema.field("signals").type == SIGNALS_TYPE and [f.name for f in SIGNALS_TYPE] == list(SIGNALS)
+    row = table.column("signals").to_pylist()[0]
+    assert row["dup_5gram"] == 0.03 and row["letter_ratio"] is None  # not measured: null, not 0
+    assert signals_from_row(row) == measured
+    with pytest.raises(ValueError, match="not in corpus.schema.SIGNALS"):
+        release.encode_parquet([docs[0]._replace(signals={"new_rule": 1.0})], "zstd", 1 << 20)
+
+
+def test_manifest_names_held_back_languages_and_flags_documents_over_the_cap():
+    stats = {
+        "read|commoncrawl": 103, "kept|eng_Latn": 100, "kept_chars|eng_Latn": 90_000, "kept|lat_Latn": 3, "kept_chars|lat_Latn": 4000,
+        "written|eng_Latn": 120, "written_chars|eng_Latn": 100_000, "written|lat_Latn": 3, "written_chars|lat_Latn": 4000,
+        "copies|eng_Latn|1": 80, "copies|eng_Latn|2": 15, "copies|eng_Latn|5": 2, "copies|lat_Latn|1": 3,
+        "max_copies|eng_Latn": 5, "max_copies|lat_Latn": 1,
+    }
+    config = {"name": "t", "rebalance": {"alpha": 0.3, "max_epochs": 4, "min_documents": 5, "min_chars": 1000}}
+    manifest = release.assemble_manifest(config, {}, stats, {"eng_Latn": 1.1, "lat_Latn": 1.0}, [], None, {})
+    summary = manifest["rebalancing"]
+    assert summary["held_back"] == ["lat_Latn"] and summary["held_back_written_share"] == pytest.approx(3 / 123, abs=1e-6)
+    assert summary["max_copies"] == 5 and summary["documents_over_max_epochs"] == 2
+    assert manifest["languages"]["lat_Latn"]["held_back"] and not manifest["languages"]["eng_Latn"]["held_back"]
+    assert "max_copies" not in manifest["stats"]  # lifted into the languages
+    warning = release.over_max_epochs(manifest)
+    assert "2 document(s) written more than max_epochs = 4 times" in warning and "eng_Latn" in warning
+    from corpus import report
+
+    page = report.render(manifest)[release.REPORT].decode()
+    for text in (release.dataset_card(manifest), page):
+        assert "held back" in text and "lat_Latn" in text and "written more than max_epochs" in text
+    rows = {line.split()[0]: line for line in release.describe(manifest).splitlines() if line.strip()}
+    assert rows["lat_Latn"].endswith("held back") and rows["eng_Latn"].endswith("OVER max_epochs (5 > 4)")
+    from pipelines.cli import _summary
+
+    summary = _summary(manifest)
+    assert "most copies of one document: 5 (max_epochs 4)" in summary and "WARNING: 2 document(s)" in summary
+    assert "held back (fewer than 5 documents or 1,000 characters kept" in summary and "lat_Latn" in summary
+    fine = release.assemble_manifest(config, {}, {**stats, "copies|eng_Latn|5": 0, "max_copies|eng_Latn": 2}, {}, [], None, {})
+    assert release.over_max_epochs(fine) is None and "OVER" not in release.describe(fine) and "WARNING" not in _summary(fine)

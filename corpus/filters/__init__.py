@@ -2,7 +2,8 @@
 
 A rule is a measure of the text (corpus/filters/measures.py), a limit from
 corpus.config.FilterRules and a drop reason; the C4 line rules
-(corpus/filters/lines.py) first remove boilerplate lines. The rules are
+(corpus/filters/lines.py) first remove boilerplate lines, and the blocklist
+(corpus/filters/blocklist.py) drops listed domains and word-laden spam. The rules are
 script-aware (characters count as words where scripts have no spaces) and
 configurable per language. Every measured value is kept in Document.signals,
 so a user can re-filter the release without re-running the job.
@@ -10,9 +11,10 @@ so a user can re-filter the release without re-running the job.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from corpus.config import FilterRules, Filters
+from corpus.filters import blocklist as block
 from corpus.filters.lines import JAVASCRIPT_LINES, POLICY_LINES, UNTERMINATED_LINES, LineRule, remove_lines
 from corpus.filters.measures import TextView
 from corpus.schema import Document, with_text
@@ -84,19 +86,41 @@ def _script(lang: str) -> str:
     return lang.rpartition("_")[2]
 
 
-class QualityRules:
-    """The configured rules for every language; `judge` applies them to one document."""
+def _read_local(path: str) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
 
-    def __init__(self, config: Filters):
+
+def load_blocklist(config: Filters, read: Callable[[str], str] = _read_local) -> block.Blocklist:
+    """The built-in lists (unless switched off) and the configured files, read with `read(path)`."""
+    domains = block.parse_lines(block.builtin(block.BUILTIN_DOMAINS)) if config.blocklist_builtin else []
+    words = block.parse_lines(block.builtin(block.BUILTIN_WORDS)) if config.blocklist_builtin else []
+    for path in config.blocklist_domain_files:
+        domains += block.parse_lines(read(path))
+    for path in config.blocklist_word_files:
+        words += block.parse_lines(read(path))
+    return block.Blocklist(domains, words)
+
+
+class QualityRules:
+    """The configured rules for every language; `judge` applies them to one document.
+
+    `read(path)` gives the text of a blocklist file (local files by default; the
+    pipeline passes a reader for any Beam filesystem).
+    """
+
+    def __init__(self, config: Filters, read: Callable[[str], str] = _read_local):
         self.config = config
         self.excluded = frozenset(config.exclude)
-        self._languages: dict[str, tuple[FilterRules, list[LineRule], list[Rule]]] = {}
+        self.blocklist = load_blocklist(config, read)
+        self._languages: dict[str, tuple[FilterRules, list[LineRule], list[Rule], block.BlocklistRule | None]] = {}
 
-    def for_language(self, lang: str) -> tuple[FilterRules, list[LineRule], list[Rule]]:
-        """A language's thresholds, line rules and document rules (built once per language)."""
+    def for_language(self, lang: str) -> tuple[FilterRules, list[LineRule], list[Rule], block.BlocklistRule | None]:
+        """A language's thresholds, line rules, document rules and blocklist rule (built once per language)."""
         if lang not in self._languages:
             rules = self.config.for_language(lang)
-            self._languages[lang] = rules, line_rules(rules), document_rules(rules)
+            listed = block.BlocklistRule(self.blocklist, rules.blocklist_min_matches, rules.blocklist_min_char_ratio) if rules.blocklist else None
+            self._languages[lang] = rules, line_rules(rules), document_rules(rules), listed
         return self._languages[lang]
 
     def judge(self, doc: Document) -> tuple[Document, str | None]:
@@ -106,7 +130,9 @@ class QualityRules:
         """
         if doc.lang in self.excluded:
             return doc, EXCLUDED
-        config, lines, rules = self.for_language(doc.lang)
+        config, lines, rules, listed = self.for_language(doc.lang)
+        if listed is not None and listed.judge_url(doc.url):  # the cheapest test, and decisive
+            return doc, listed.reason
         signals: dict[str, float] = {}
         if lines:
             kept, removed = remove_lines(doc.text.split("\n"), _script(doc.lang), lines)
@@ -119,6 +145,11 @@ class QualityRules:
         unspaced = is_unspaced(doc.text)
         scale = config.unspaced_ngram_scale if unspaced else config.ngram_scale
         view = TextView(doc.text, doc.lang, scale, doc.n_words, unspaced)
+        if listed is not None:  # before the document rules: a spam page is named for what it is
+            found, reason = listed.judge_text(doc.text, None if unspaced else view.tokens)
+            signals.update(found)
+            if reason:
+                return doc._replace(signals=signals), reason
         for rule in rules:
             value = rule.value(view, doc)
             if rule.fails(value):

@@ -7,8 +7,6 @@ each case then checks its own outcome in the manifest and the shards.
 import bz2
 import gzip
 import io
-import json
-import os
 import random
 import socket
 
