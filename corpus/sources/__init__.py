@@ -25,7 +25,6 @@ offset (the content type, the HTTP status, the namespace, the missing header).
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import BinaryIO, Iterator
 
@@ -84,14 +83,20 @@ DAMAGED_FILES = "damaged_files"
 # Reasons that concern a file rather than one record: logged with the file and offset.
 FILE_LEVEL_REASONS = frozenset({READ_UNREADABLE_FILE, READ_NOT_WARC, READ_SKIPPED_BYTES, READ_TRUNCATED, READ_CORRUPT, READ_MALFORMED})
 
-_MODULES = {"wet": "corpus.sources.wet", "warc": "corpus.sources.warc", "wikipedia": "corpus.sources.wikipedia"}
+def read_file(
+    kind: str, stream: BinaryIO, path: str, options: Read = Read(), piece: tuple | None = None
+) -> Iterator[Document | Drop | Stat]:
+    """Documents and Drops of one raw (possibly compressed) input file of the given kind, and statistics;
+    with `piece` (multistream.Piece fields), only that piece of a multistream Wikipedia dump."""
+    from corpus.sources import multistream, warc, wet, wikipedia  # here: the readers import this module's reasons
 
-
-def read_file(kind: str, stream: BinaryIO, path: str, options: Read = Read()) -> Iterator[Document | Drop | Stat]:
-    """Documents and Drops of one raw (possibly compressed) input file of the given kind, and statistics."""
-    if kind not in _MODULES:
+    readers = {"wet": wet.read, "warc": warc.read, "wikipedia": wikipedia.read}
+    if kind not in readers:
         raise ValueError(f"unknown input kind {kind!r}; expected one of {KINDS}")
-    records = importlib.import_module(_MODULES[kind]).read(stream, path, options)
+    if piece is not None:
+        records = multistream.read_piece(stream, path, multistream.Piece(*piece), options)
+    else:
+        records = readers[kind](stream, path, options)
     return (_within_limits(item, options) for item in records)
 
 
