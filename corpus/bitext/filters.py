@@ -49,6 +49,6 @@ def pair_drop_reason(src: str, tgt: str, score: float, config: Bitext) -> str | 
         return NUMBER_MISMATCH
     if _URL.search(src) or _URL.search(tgt):
         return URL_OR_BOILERPLATE
-    if score < config.min_score:
+    if score < config.scoring.min_score:
         return LOW_SCORE
     return None
