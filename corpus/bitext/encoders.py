@@ -33,7 +33,8 @@ class E5Encoder:
 
     e5 was trained with a "query: " or "passage: " prefix, which the engine adds itself;
     its model card asks for "query: " on symmetric tasks such as bitext mining, and both
-    sides of a pair must get the same one.
+    sides of a pair must get the same one. The thread count is fixed when a process first
+    loads the engine (OpenMP reads it once).
     """
 
     name = "e5"

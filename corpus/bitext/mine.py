@@ -85,6 +85,8 @@ def _vectors(src: Side, tgt: Side, config: Bitext, lexicon: Lexicon | None) -> t
 
 
 def _align_pair(src: Side, tgt: Side, config: Bitext, lexicon: Lexicon | None) -> list[Bead]:
+    if not src.sentences or not tgt.sentences:
+        return []
     v1, v2 = _vectors(src, tgt, config, lexicon)
     scoring = config.scoring
     return align(
