@@ -16,7 +16,7 @@ another layout of every article. Measured:
 * min_score  the neural encoder's pairs before the score filter, bucketed by score:
            precision and recall at each threshold, and the lowest threshold at which
            precision stays >= 0.95 (the default in corpus/config.py is chosen from it);
-* global   corpus.bitext.score.mine_global over all sentences of a language pair
+* global   corpus.bitext.mine.mine_comparable (k-NN margin, corpus.bitext.score.mine_global) over all sentences of a language pair
            (comparable corpora: no document pairs), exact numpy or FAISS;
 * cost     sentences per CPU second on one core (one OpenMP thread) per batch size;
 * demo     `corpus demo` wall and CPU seconds with each encoder (bitext on).
@@ -39,10 +39,8 @@ import numpy as np
 
 from benchmarks.bitext_dev import documents, languages, load_articles
 from benchmarks.suite_tools import HERE, machine, machine_line, results_path, run_measured
-from corpus.bitext.filters import pair_drop_reason
-from corpus.bitext.lexical import LexicalEncoder, estimate_lexicon, normalise_rows
-from corpus.bitext.mine import confident_pairs, joiner, mine_document_pair
-from corpus.bitext.score import mine_global
+from corpus.bitext.lexical import LexicalEncoder, estimate_lexicon
+from corpus.bitext.mine import confident_pairs, joiner, mine_comparable, mine_document_pair
 from corpus.bitext.sentences import split_sentences
 from corpus.config import Bitext
 
@@ -136,10 +134,7 @@ def quality_table(articles, langs, seeds) -> dict:
 
 def global_mining(articles, langs) -> dict:
     """Every sentence of one language against every sentence of the other (one layout, seed 0)."""
-    from corpus.bitext.encoders import load_encoder
-
     config = Bitext()
-    encoder = load_encoder(config)
     try:
         import faiss  # noqa: F401
         index = "faiss (above corpus.bitext.score.EXACT_LIMIT sentences)"
@@ -151,9 +146,7 @@ def global_mining(articles, langs) -> dict:
         gold = set().union(*(g for _, _, g in docs))
         s1 = [s for d, _, _ in docs for s in split_sentences(d.text, ENGLISH)]
         s2 = [s for _, d, _ in docs for s in split_sentences(d.text, lang)]
-        x, y = normalise_rows(encoder.encode_raw(s1)), normalise_rows(encoder.encode_raw(s2))
-        found = [(s1[i], s2[j], m) for i, j, m in mine_global(x, y, config.k, config.scoring.min_score)]
-        found = [(a, b) for a, b, m in found if not pair_drop_reason(a, b, m, config)]
+        found = [(s1[i], s2[j]) for i, j, _ in mine_comparable(s1, s2, config)]
         right = len(set(found) & gold)
         out[f"{lang}-{ENGLISH}"] = {"sentences": [len(s1), len(s2)], "gold": len(gold), "pairs": len(found),
                                     "precision": round(right / max(len(found), 1), 3), "recall": round(right / len(gold), 3)}
@@ -280,7 +273,7 @@ def markdown(r: dict) -> str:
               f"(default: {e5s['min_score']}).", ""]
     g = r["global"]
     lines += ["## Global mining (comparable corpora, no document pairs)", "",
-              f"corpus.bitext.score.mine_global with e5 over all sentences of a language pair (seed 0), margin >= {g['threshold']}, "
+              f"corpus.bitext.mine.mine_comparable with e5 over all sentences of a language pair (seed 0), margin >= {g['threshold']}, "
               f"same pair filters; index: {g['index']}.", "",
               "| pair | sentences | gold | pairs | precision | recall |", "|---|---:|---:|---:|---:|---:|"]
     for name, row in g.items():

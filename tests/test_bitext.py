@@ -195,3 +195,13 @@ def test_dice_lexicon_learns_word_translations_from_aligned_pairs():
     pairs = [("the old bridge", "le vieux pont"), ("the new bridge", "le nouveau pont"), ("old town", "vieille ville")] * 2
     lexicon = estimate_lexicon(pairs, "eng_Latn", "fra_Latn", min_count=2)
     assert lexicon["pont"][0][0] == "bridge"
+
+
+def test_comparable_corpora_are_mined_without_document_pairs():
+    from corpus.bitext.mine import mine_comparable
+
+    english = EN_HARBOUR + [EN_EXTRA] + EN.split("\n")  # two articles' sentences, no document pairs
+    swahili = SW_HARBOUR[::-1]  # any order
+    found = {(english[i], swahili[j]) for i, j, _ in mine_comparable(english, swahili, Bitext())}
+    gold = {(EN_HARBOUR[i], SW_HARBOUR[j]) for i, j in [(0, 0), (1, 1), (2, 6), (3, 2), (4, 4), (5, 5)]}
+    assert found == gold

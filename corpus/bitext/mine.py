@@ -167,3 +167,21 @@ def mine_document_pair(
 ) -> Iterator[BitextPair | Drop]:
     """The sentence pairs of two documents that translate each other, and the beads dropped."""
     yield from mine_sides(Side.of(doc1), Side.of(doc2), candidates, config, lexicon)
+
+
+def mine_comparable(
+    sentences1: Sequence[str], sentences2: Sequence[str], config: Bitext, encoder=None
+) -> list[tuple[int, int, float]]:
+    """Comparable corpora, no document pairs: (i, j, margin) of sentence pairs found by k-NN ratio
+    margin in both directions over all sentences of the two languages (corpus.bitext.score.mine_global:
+    FAISS when installed and the input is large, exact numpy otherwise), the pair filters applied.
+    Needs a neural encoder (one space for both languages); one process holds both sets of vectors."""
+    from corpus.bitext.encoders import load_encoder
+    from corpus.bitext.lexical import normalise_rows
+    from corpus.bitext.score import mine_global
+
+    encoder = encoder or load_encoder(config)
+    x = normalise_rows(encoder.encode_raw(list(sentences1), ""))
+    y = normalise_rows(encoder.encode_raw(list(sentences2), ""))
+    found = mine_global(x, y, config.k, config.scoring.min_score)
+    return [(i, j, m) for i, j, m in found if not pair_drop_reason(sentences1[i], sentences2[j], m, config)]
