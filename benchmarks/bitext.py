@@ -13,9 +13,11 @@ another layout of every article. Measured:
            (corpus.bitext.mine.mine_document_pair; the lexical encoder's lexicon is first
            estimated from a first pass, as the pipeline does). Each distinct sentence is
            encoded once (the pipeline encodes each document once), cost is measured apart;
-* min_score  the neural encoder's pairs before the score filter, bucketed by score:
-           precision and recall at each threshold, and the lowest threshold at which
-           precision stays >= 0.95 (the default in corpus/config.py is chosen from it);
+* min_score  the neural encoder's pairs before the score filter: precision and recall of the
+           pairs kept at each threshold, and the precision of each band of 0.01 of scores;
+           the chosen threshold is the lowest above which every band keeps precision >= 0.95
+           (pairs are only added where most of them are right); the default in
+           corpus/config.py is that value;
 * global   corpus.bitext.mine.mine_comparable (k-NN margin, corpus.bitext.score.mine_global) over all sentences of a language pair
            (comparable corpora: no document pairs), exact numpy or FAISS;
 * cost     sentences per CPU second on one core (one OpenMP thread) per batch size;
@@ -28,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -40,13 +41,15 @@ import numpy as np
 from benchmarks.bitext_dev import documents, languages, load_articles
 from benchmarks.suite_tools import HERE, machine, machine_line, results_path, run_measured
 from corpus.bitext.lexical import LexicalEncoder, estimate_lexicon
-from corpus.bitext.mine import confident_pairs, joiner, mine_comparable, mine_document_pair
+from corpus.bitext.encoders import E5Encoder
+from corpus.bitext.mine import confident_pairs, encode_sides, joiner, mine_comparable, mine_document_pair, mine_sides, split_document
 from corpus.bitext.sentences import split_sentences
 from corpus.config import Bitext
+from corpus.schema import BitextPair
 
 ENGLISH = "eng_Latn"
 TARGET_PRECISION = 0.95
-THRESHOLDS = [round(1.0 + 0.005 * i, 3) for i in range(17)]  # e5's margins sit close above 1
+THRESHOLDS = [round(1.0 + 0.01 * i, 2) for i in range(11)]  # e5's margins sit close above 1
 PYSBD_CODES = {"eng_Latn": "en", "fra_Latn": "fr", "deu_Latn": "de", "spa_Latn": "es", "rus_Cyrl": "ru", "hin_Deva": "hi",
                "jpn_Jpan": "ja", "zho_Hans": "zh", "arb_Arab": "ar", "amh_Ethi": "am", "ell_Grek": "el"}
 
@@ -66,23 +69,16 @@ class Memo:
         return np.stack([self.cache[s] for s in sentences])
 
 
-def _memoise_neural(config: Bitext) -> None:
-    from corpus.bitext import encoders
-
-    encoder = encoders.load_encoder(config)
-    if not isinstance(encoder, Memo):
-        key = next(k for k, v in encoders._NEURAL.items() if v is encoder)
-        encoders._NEURAL[key] = Memo(encoder)
-
-
 def _oriented(p) -> tuple[str, str]:
     return (p.src_text, p.tgt_text) if p.src_lang == ENGLISH else (p.tgt_text, p.src_text)
 
 
-def evaluate(config: Bitext, lang: str, docs) -> dict:
-    """Mined pairs of every document pair: [(score, right)] and the gold count, scored per document."""
+def evaluate(config: Bitext, lang: str, docs, encoder=None) -> dict:
+    """Mined pairs of every document pair: [(score, right)] and the gold count, scored per document.
+    As the pipeline runs it: a neural encoder encodes each document once (split_document,
+    encode_sides) and mines the pair (mine_sides); the lexical encoder first estimates the pair's
+    lexicon from a first pass."""
     lexicon = None
-    started = time.process_time()
     if config.encoder == "lexical":
         confident = [p for d1, d2, _ in docs for p in confident_pairs(d1, d2, config)]
         src_lang, tgt_lang = sorted((ENGLISH, lang))
@@ -90,10 +86,27 @@ def evaluate(config: Bitext, lang: str, docs) -> dict:
                                    config.lexicon_per_token)
     mined = []
     for d1, d2, gold in docs:
-        for item in mine_document_pair(d1, d2, "dev", config, lexicon):
-            if hasattr(item, "score"):
-                mined.append((item.score, _oriented(item) in gold))
-    return {"mined": mined, "gold": sum(len(g) for _, _, g in docs), "cpu_s": time.process_time() - started}
+        if encoder is None:
+            items = mine_document_pair(d1, d2, "dev", config, lexicon)
+        else:
+            items = mine_sides(*encode_sides([split_document(d1), split_document(d2)], encoder, config), "dev", config)
+        mined += [(item.score, _oriented(item) in gold) for item in items if isinstance(item, BitextPair)]
+    return {"mined": mined, "gold": sum(len(g) for _, _, g in docs)}
+
+
+def band_precision(mined: list[tuple[float, bool]], low: float, high: float) -> tuple[int, float | None]:
+    band = [right for score, right in mined if low <= score < high]
+    return len(band), (round(sum(band) / len(band), 3) if band else None)
+
+
+def choose_min_score(histogram: list[dict]) -> float | None:
+    """The lowest threshold above which every non-empty band of scores has precision >= the target."""
+    chosen = None
+    for row in reversed(histogram):
+        if row["band_pairs"] and row["band_precision"] < TARGET_PRECISION:
+            break
+        chosen = row["min_score"]
+    return chosen
 
 
 def quality(mined: list[tuple[float, bool]], gold: int, threshold: float = 0.0) -> dict:
@@ -105,34 +118,36 @@ def quality(mined: list[tuple[float, bool]], gold: int, threshold: float = 0.0) 
     return {"pairs": len(kept), "right": right, "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
 
 
-def quality_table(articles, langs, seeds) -> dict:
+def quality_table(articles, langs, seeds, e5: Memo) -> dict:
     out = {}
-    for encoder in ("lexical", "e5"):
-        config = Bitext(encoder=encoder)
-        if encoder != "lexical":
-            _memoise_neural(config)
+    # e5 as configured ("query: " prefix), and once with e5's other prefix to show the choice.
+    variants = {"lexical": None, "e5": e5, "e5 passage: prefix": Memo(E5Encoder(prefix="passage"))}
+    for name, encoder in variants.items():
+        config = Bitext(encoder="lexical" if name == "lexical" else "e5")
         # Run with no score floor and apply the default afterwards: the score filter is the last rule,
         # so this is the default configuration's output, and the same run gives the histogram.
-        unfiltered = config.model_copy(update={encoder if encoder == "lexical" else "neural":
+        unfiltered = config.model_copy(update={"lexical" if name == "lexical" else "neural":
                                                config.scoring.model_copy(update={"min_score": 0.0})})
         rows, everything, gold_total = {}, [], 0
         for lang in langs:
             docs = documents(articles, lang, seeds)
-            result = evaluate(unfiltered, lang, docs)
+            result = evaluate(unfiltered, lang, docs, encoder)
             rows[f"{lang}-{ENGLISH}"] = {"documents": len(docs), "gold": result["gold"],
                                          **quality(result["mined"], result["gold"], config.scoring.min_score)}
             everything += result["mined"]
             gold_total += result["gold"]
         rows["all"] = {"documents": sum(r["documents"] for r in rows.values()), "gold": gold_total,
                        **quality(everything, gold_total, config.scoring.min_score)}
-        histogram = [{"min_score": t, **quality(everything, gold_total, t)} for t in THRESHOLDS]
-        passing = [h["min_score"] for h in histogram if h["precision"] >= TARGET_PRECISION and h["pairs"]]
-        out[encoder] = {"scoring": config.scoring.model_dump(), "pairs": rows, "histogram": histogram,
-                        "lowest_min_score_at_target": min(passing) if passing else None}
+        histogram = []
+        for low, high in zip(THRESHOLDS, THRESHOLDS[1:] + [float("inf")]):
+            band_pairs, band = band_precision(everything, low, high)
+            histogram.append({"min_score": low, **quality(everything, gold_total, low), "band_pairs": band_pairs, "band_precision": band})
+        out[name] = {"scoring": config.scoring.model_dump(), "pairs": rows, "histogram": histogram,
+                        "chosen_min_score": choose_min_score(histogram)}
     return out
 
 
-def global_mining(articles, langs) -> dict:
+def global_mining(articles, langs, e5: Memo) -> dict:
     """Every sentence of one language against every sentence of the other (one layout, seed 0)."""
     config = Bitext()
     try:
@@ -146,7 +161,7 @@ def global_mining(articles, langs) -> dict:
         gold = set().union(*(g for _, _, g in docs))
         s1 = [s for d, _, _ in docs for s in split_sentences(d.text, ENGLISH)]
         s2 = [s for _, d, _ in docs for s in split_sentences(d.text, lang)]
-        found = [(s1[i], s2[j]) for i, j, _ in mine_comparable(s1, s2, config)]
+        found = [(s1[i], s2[j]) for i, j, _ in mine_comparable(s1, s2, config, e5)]
         right = len(set(found) & gold)
         out[f"{lang}-{ENGLISH}"] = {"sentences": [len(s1), len(s2)], "gold": len(gold), "pairs": len(found),
                                     "precision": round(right / max(len(found), 1), 3), "recall": round(right / len(gold), 3)}
@@ -232,9 +247,10 @@ def run(seeds: int, demo: bool) -> dict:
                           "english_sentences": sum(len(a.sentences[ENGLISH]) for a in articles),
                           "distractors_per_article_side": sorted({len(v) for a in articles for v in a.extra.values()})}}
     started = time.perf_counter()
-    result["quality"] = quality_table(articles, langs, tuple(range(seeds)))
+    e5 = Memo(E5Encoder())
+    result["quality"] = quality_table(articles, langs, tuple(range(seeds)), e5)
     result["quality_seconds"] = round(time.perf_counter() - started, 1)
-    result["global"] = global_mining(articles, langs)
+    result["global"] = global_mining(articles, langs, e5)
     result["cost"] = encoder_cost(articles)
     if demo:
         result["demo"] = demo_builds()
@@ -262,15 +278,21 @@ def markdown(r: dict) -> str:
         lines.append(f"| {name} | {lex['documents']} | {lex['gold']} | {lex['precision']} | {lex['recall']} | {lex['f1']} "
                      f"| {e5['precision']} | {e5['recall']} | {e5['f1']} |")
     e5s = q["e5"]["scoring"]
-    lines += ["", f"e5 scoring: {', '.join(f'{k}={v}' for k, v in e5s.items())}; lexical: "
+    other = q["e5 passage: prefix"]["pairs"]["all"]
+    lines += ["", f"e5 with the \"passage: \" prefix instead of \"query: \" (all pairs): P {other['precision']}, "
+              f"R {other['recall']}, F1 {other['f1']}.", ""]
+    lines += [f"e5 scoring: {', '.join(f'{k}={v}' for k, v in e5s.items())}; lexical: "
               f"{', '.join(f'{k}={v}' for k, v in q['lexical']['scoring'].items())}.", "",
               "## Choosing bitext.neural.min_score", "",
-              "e5's pairs over all language pairs before the score filter; kept = score >= threshold.", "",
-              "| min_score | pairs | right | precision | recall |", "|---:|---:|---:|---:|---:|"]
+              "e5's pairs over all language pairs before the score filter. Kept: score >= min_score; band: "
+              "min_score <= score < the next row's min_score (the last row: and above).", "",
+              "| min_score | pairs kept | right | precision | recall | pairs in band | band precision |",
+              "|---:|---:|---:|---:|---:|---:|---:|"]
     for h in q["e5"]["histogram"]:
-        lines.append(f"| {h['min_score']} | {h['pairs']} | {h['right']} | {h['precision']} | {h['recall']} |")
-    lines += ["", f"Lowest threshold with precision >= {TARGET_PRECISION}: {q['e5']['lowest_min_score_at_target']} "
-              f"(default: {e5s['min_score']}).", ""]
+        band = "" if h["band_precision"] is None else h["band_precision"]
+        lines.append(f"| {h['min_score']} | {h['pairs']} | {h['right']} | {h['precision']} | {h['recall']} | {h['band_pairs']} | {band} |")
+    lines += ["", f"Chosen: {q['e5']['chosen_min_score']}, the lowest threshold above which every band keeps precision >= "
+              f"{TARGET_PRECISION}; the default bitext.neural.min_score is {e5s['min_score']}.", ""]
     g = r["global"]
     lines += ["## Global mining (comparable corpora, no document pairs)", "",
               f"corpus.bitext.mine.mine_comparable with e5 over all sentences of a language pair (seed 0), margin >= {g['threshold']}, "

@@ -205,3 +205,16 @@ def test_comparable_corpora_are_mined_without_document_pairs():
     found = {(english[i], swahili[j]) for i, j, _ in mine_comparable(english, swahili, Bitext())}
     gold = {(EN_HARBOUR[i], SW_HARBOUR[j]) for i, j in [(0, 0), (1, 1), (2, 6), (3, 2), (4, 4), (5, 5)]}
     assert found == gold
+
+
+def test_thai_clauses_are_joined_back_into_the_sentence_they_translate():
+    from corpus.demo.texts import load_topics
+
+    topic = load_topics()["rice_terrace"]
+    en, th = topic["eng_Latn"], topic["tha_Thai"]
+    en_doc = new_document(source="wikipedia", text=" ".join(en.sentences), title=en.title)._replace(lang="eng_Latn")
+    th_doc = new_document(source="wikipedia", text=" ".join(th.sentences), title=th.title)._replace(lang="tha_Thai")
+    pairs = [p for p in mine_document_pair(en_doc, th_doc, "x", Bitext()) if isinstance(p, BitextPair)]
+    assert len(pairs) >= 4
+    # Thai is split at spaces, into clauses; every pair holds whole sentences on both sides.
+    assert all(dict(zip(en.sentences, th.sentences)).get(p.src_text) == p.tgt_text for p in pairs)

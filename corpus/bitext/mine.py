@@ -21,7 +21,7 @@ from corpus.bitext.align import Bead, align
 from corpus.bitext.encoders import encoder_for
 from corpus.bitext.filters import TOO_LONG, pair_drop_reason
 from corpus.bitext.lexical import Lexicon
-from corpus.bitext.sentences import split_paragraph_sentences
+from corpus.bitext.sentences import split_paragraph_sentences, splits_clauses
 from corpus.config import Bitext
 from corpus.schema import BitextPair, Document, Drop, is_a, make_id
 
@@ -98,7 +98,8 @@ def _align_pair(src: Side, tgt: Side, config: Bitext, lexicon: Lexicon | None) -
         length_weight=scoring.length_weight,
         position_weight=scoring.position_weight,
         skip_margin=scoring.skip_margin,
-        merge_penalty=scoring.merge_penalty,
+        merge_penalty=tuple(scoring.clause_merge_penalty if splits_clauses(side.doc.lang) else scoring.merge_penalty
+                            for side in (src, tgt)),
         crossed_margin=scoring.crossed_margin,
         paragraphs1=src.paragraphs,
         paragraphs2=tgt.paragraphs,
