@@ -11,6 +11,8 @@ same topic that translate nothing (distractors). For a language pair (English, X
   two pairs of neighbours swapped and one sentence moved to a random place;
 - both sides written as paragraphs of 2-5 sentences, as an article is.
 
+The shuffled variant puts the X side's sentences in a random order (robustness to order).
+
 Gold: the 1-1 pairs of sentences present on both sides. A mined pair is right when it is
 exactly a gold pair (a 1-2 bead counts as wrong).
 """
@@ -81,8 +83,9 @@ def _insert(sentences: list[str], extra: list[str], rng: random.Random) -> list[
     return out
 
 
-def layout(article: Article, lang: str, seed: int = 0) -> tuple[Document, Document, set[tuple[str, str]]]:
-    """(English document, X document, gold pairs) for one article and language."""
+def layout(article: Article, lang: str, seed: int = 0, shuffle: bool = False) -> tuple[Document, Document, set[tuple[str, str]]]:
+    """(English document, X document, gold pairs) for one article and language; with `shuffle`,
+    the X side's sentences (distractors included) in a random order instead of the perturbed one."""
     rng = random.Random(f"{seed}/{article.slug}/{lang}")
     english, other = article.sentences["eng_Latn"], article.sentences[lang]
     n = len(english)
@@ -96,11 +99,13 @@ def layout(article: Article, lang: str, seed: int = 0) -> tuple[Document, Docume
     x.insert(rng.randrange(len(x) + 1), moved)
     en = _insert(en, article.extra.get("eng_Latn", []), rng)
     x = _insert(x, article.extra.get(lang, []), rng)
+    if shuffle:
+        rng.shuffle(x)
     gold = {(english[i], other[i]) for i in range(n) if i not in (gone_en, gone_x)}
     doc_en = new_document(source="wikipedia", text=_paragraphs(en, "eng_Latn", rng), title=article.titles["eng_Latn"])
     doc_x = new_document(source="wikipedia", text=_paragraphs(x, lang, rng), title=article.titles[lang])
     return doc_en._replace(lang="eng_Latn"), doc_x._replace(lang=lang), gold
 
 
-def documents(articles: list[Article], lang: str, seeds=(0,)) -> list[tuple[Document, Document, set]]:
-    return [layout(a, lang, seed) for seed in seeds for a in articles if lang in a.sentences]
+def documents(articles: list[Article], lang: str, seeds=(0,), shuffle: bool = False) -> list[tuple[Document, Document, set]]:
+    return [layout(a, lang, seed, shuffle) for seed in seeds for a in articles if lang in a.sentences]
