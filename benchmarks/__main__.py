@@ -1,11 +1,14 @@
 """The benchmark suite in one command:
 
-    python -m benchmarks [--size N] [--copies N] [--no-modes] [--no-peers] [--report-only]
+    python -m benchmarks [--size N] [--copies N] [--no-modes] [--no-peers] [--no-bitext] [--report-only]
 
 runs benchmarks.suite (reading per input kind, the build's steps on one core, scaling on 1x/2x/4x
-input, DirectRunner modes) and benchmarks.peers (datatrove vs this project on the real WET), writes
-benchmarks/results/{suite,peers}.json, benchmarks/{suite,peers}.md and benchmarks/RESULTS.md.
-The default size takes under 10 minutes on 2 cores; --size multiplies the generated input.
+input, DirectRunner modes), benchmarks.peers (datatrove vs this project on the real WET) and
+benchmarks.bitext (bitext mining precision/recall per encoder and language pair, encoder cost),
+writes benchmarks/results/{suite,peers,bitext}.json, benchmarks/{suite,peers,bitext}.md and
+benchmarks/RESULTS.md.
+The default size takes under 10 minutes on 2 cores, and the bitext benchmark about 13 more (it times three
+demo builds; --no-bitext skips it); --size multiplies the generated input.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import argparse
 import json
 import time
 
-from benchmarks import peers, suite
+from benchmarks import bitext, peers, suite
 from benchmarks.suite_tools import HERE, machine, machine_line
 
 
@@ -48,7 +51,7 @@ def summary(suite_result: dict | None, peers_result: dict | None) -> str:
 def write_report(size: int, seconds: float | None) -> None:
     """benchmarks/RESULTS.md from the saved JSON results."""
     loaded = {}
-    for name in ("suite", "peers"):
+    for name in ("suite", "peers", "bitext"):
         path = suite.results_path(name)
         loaded[name] = json.loads(path.read_text()) if path.exists() else None
     sections = [("Summary", summary(loaded["suite"], loaded["peers"]))]
@@ -56,6 +59,8 @@ def write_report(size: int, seconds: float | None) -> None:
         sections.append(("Stage throughput, scaling and runner modes", suite.markdown(loaded["suite"])))
     if loaded["peers"]:
         sections.append(("Peer comparison: datatrove vs this project (one core)", peers.markdown(loaded["peers"])))
+    if loaded["bitext"]:
+        sections.append(("Bitext mining: quality and cost", bitext.markdown(loaded["bitext"]).replace("\n## ", "\n### ")))
     m = (loaded["suite"] or loaded["peers"] or {}).get("machine") or machine()
     took = f" in {seconds:.0f} s" if seconds else ""
     body = "\n".join(f"## {title}\n\n{text}" for title, text in sections)
@@ -68,6 +73,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=8, help="copies of the real WET excerpt for the peer comparison")
     parser.add_argument("--no-modes", dest="modes", action="store_false", help="skip in-memory vs multi-processing")
     parser.add_argument("--no-peers", dest="peers", action="store_false", help="skip the datatrove comparison")
+    parser.add_argument("--no-bitext", dest="bitext", action="store_false", help="skip the bitext mining benchmark")
     parser.add_argument("--report-only", action="store_true", help="only rewrite RESULTS.md from benchmarks/results/")
     args = parser.parse_args()
     if args.report_only:
@@ -77,6 +83,8 @@ def main() -> None:
     suite.save(suite.run_suite(args.size, args.modes))
     if args.peers:
         peers.main(["--copies", str(args.copies * args.size)])
+    if args.bitext:
+        bitext.save(bitext.run(seeds=3, demo=True))
     write_report(args.size, time.time() - started)
     print(f"benchmarks finished in {time.time() - started:.0f} s; see benchmarks/RESULTS.md")
 

