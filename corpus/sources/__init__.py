@@ -55,6 +55,7 @@ READ_WIKIPEDIA_REDIRECT = "read/wikipedia_redirect"
 READ_WIKIPEDIA_NAMESPACE = "read/wikipedia_namespace"  # namespace other than 0 (articles)
 READ_WIKIPEDIA_NOT_WIKITEXT = "read/wikipedia_not_wikitext"  # content model other than wikitext
 READ_WIKIPEDIA_DISAMBIGUATION = "read/wikipedia_disambiguation"  # a disambiguation page (by its templates)
+READ_WIKIPEDIA_UNPARSEABLE = "read/wikipedia_unparseable"  # the wikitext parser failed on the page
 
 READ_REASONS = (
     READ_UNREADABLE_FILE,
@@ -76,6 +77,7 @@ READ_REASONS = (
     READ_WIKIPEDIA_NAMESPACE,
     READ_WIKIPEDIA_NOT_WIKITEXT,
     READ_WIKIPEDIA_DISAMBIGUATION,
+    READ_WIKIPEDIA_UNPARSEABLE,
 )
 
 # Reasons that concern a file rather than one record: logged with the file and offset.
@@ -94,7 +96,7 @@ def read_file(kind: str, stream: BinaryIO, path: str, options: Read = Read()) ->
 
 def _within_limits(item: Document | Drop, options: Read) -> Document | Drop:
     """A document over the text limits becomes a Drop: later stages never hold more than this per document."""
-    if isinstance(item, Drop):
+    if not isinstance(item, Document):  # a Drop, or a Stat a reader yields beside its records
         return item
     if item.n_chars > options.max_text_chars:
         return Drop(READ_TEXT_TOO_LONG, "", item.source, f"{item.input_file} {item.url or item.title} {item.n_chars} chars")
