@@ -88,6 +88,7 @@ def test_empty_brackets_cleaned():
         "Ober (1950 – {{death date|x}}; ) is a man.": "Ober (1950 –) is a man.",
         "オーバー（{{lang|de|Ober}}）は町である。": "オーバーは町である。",
         "オーバー（{{lang|de|Ober}}、おーばー）は町。": "オーバー（おーばー）は町。",
+        "Ober ({{lang|de|Ober}}, ({{audio|x.ogg}})) is a town.": "Ober is a town.",
         "Call main() twice.": "Call main() twice.",
     }
     for wikitext, expected in cases.items():
@@ -98,6 +99,9 @@ def test_residue_pass_on_text_the_parser_gave_up_on():
     assert cleaned("A [[B|c]] d [[e]] f ]] g [[File:h.jpg|thumb|i [[j]]]] k") == "A c d e f g k"
     assert cleaned("A {{open\nB }} C") == "A C" and cleaned("A {{never closed\nB") == "A\nB"
     assert cleaned("A<ref name=x\nB</ref> C") == "A\nB C"
+    assert cleaned("A\n[[Fichier:x.jpg|thumb|never [[closed]]\nB") == "A\nB"
+    assert cleaned("A\n|Файл:Flag of X (1918, 1991).svg|\nB") == "A\nB"
+    assert cleaned("Ratio 3:4 here; see http://example.org/a.png") == "Ratio 3:4 here; see http://example.org/a.png"
 
 
 # --- trailing sections --------------------------------------------------------------------------

@@ -16,13 +16,20 @@ resumes at the next <page> with a fresh parser, so one bad page does not cost
 the rest of a 20 GB dump.
 
 Each <page> gives one record: namespace-0, non-redirect, non-disambiguation
-wikitext pages become Documents; the others Drops. Wikitext -> plain text with
-mwparserfromhell: templates, <ref>s, tables, galleries, math, comments,
-files/images, categories and interlanguage links are removed; link labels (or
-targets) kept; headings and list items on their own lines; magic words removed.
+wikitext pages become Documents; the others Drops. Wikitext -> plain text:
+trailing sections of references, notes, literature, links and see-also
+(headings of many languages in wikipedia_sections.tsv; read.wikipedia_drop_sections)
+are cut from the wikitext and counted as Stats "read_removed_sections|<kind>|<wiki>";
+<ref>s are removed by a regex; mwparserfromhell then removes templates, tables,
+galleries, math, comments, files/images (the dump's own namespace names and the
+English ones), categories and interlanguage links, keeps link labels (or targets)
+and puts headings and list items on their own lines. What it could not parse
+(an unbalanced template or table comes back as text) is removed after it, with
+HTML entities, magic words and brackets left empty by removed templates.
 
 Multistream dumps are split into byte ranges of whole bz2 streams by
-corpus/sources/multistream.py; each range is read here by `read_range`.
+corpus/sources/multistream.py; each range is read here by `read_xml`, with the
+same conversion.
 """
 
 from __future__ import annotations
@@ -422,7 +429,8 @@ _CANONICAL_FILE_NAMES = frozenset({"file", "image", "media"})
 _CANONICAL_CATEGORY_NAMES = frozenset({"category"})
 # A file link under a namespace alias the <siteinfo> does not list ("Εικόνα:", "画像:", "Hình:"): its
 # target ends in a media extension, or its label starts with an image option.
-_MEDIA_TARGET = re.compile(r"\.(?:jpe?g|png|gif|svg|tiff?|webp|xcf|ogg|ogv|oga|opus|webm|mp3|mp4|wav|flac|midi?|pdf|djvu)\s*$", re.I)
+_MEDIA = r"\.(?:jpe?g|png|gif|svg|tiff?|webp|xcf|ogg|ogv|oga|opus|webm|mp3|mp4|wav|flac|midi?|pdf|djvu)"
+_MEDIA_TARGET = re.compile(_MEDIA + r"\s*$", re.I)
 _IMAGE_OPTION = re.compile(
     r"\s*(?:thumb|thumbnail|frame|framed|frameless|border|upright[\s=\d.]*|left|right|center|centre|none|mini|"
     r"miniatur|мини|миниатюра|мініатюра|\d*(?:x\d+)?\s*px|alt\s*=[^|]*|link\s*=[^|]*)\s*(?:\||$)",
@@ -514,6 +522,10 @@ def _strip(code, out: list[str], file_names, category_names) -> None:
 _TEMPLATE_BRACES = re.compile(r"\{\{|\}\}")
 _TABLE_LINE = re.compile(r"^[ \t]*(\{\||\|\})", re.M)
 _TABLE_ROW = re.compile(r"[ \t]*[|!]")
+# A file link never closed ("[[File:x.jpg|thumb|caption" and no "]]"): the rest of its line.
+_UNCLOSED_FILE = re.compile(r"\[\[[^\[\]|\n]*:[^\[\]|\n]*" + _MEDIA + r"\s*(?:\|[^\n]*)?", re.I)
+# A file name left bare by a broken gallery or template ("|File:Flag (1918).svg|"), under any namespace name.
+_BARE_FILE = re.compile(r"\|?[^\S\n]*(?<![^\s|])[^\W\d_]+(?: [^\W\d_]+)?:(?!//)[^|\n\[\]:]{1,200}?" + _MEDIA + r"(?=[\s|]|$)[^\S\n]*\|?", re.I)
 _INNER_LINK = re.compile(r"\[\[([^\[\]]{0,5000})\]\]")  # a file's caption may hold lines of removed templates
 _LEFTOVER_REF = re.compile(r"<ref\b[^\n]*|</ref\s*>", re.I)
 _HTML_TAG = re.compile(
@@ -541,6 +553,8 @@ def clean_residue(text: str, file_names=_CANONICAL_FILE_NAMES, category_names=_C
         text = _unlink(text, file_names, category_names)
     if "<" in text:
         text = _HTML_TAG.sub("", _LEFTOVER_REF.sub("", text))
+    if ":" in text:
+        text = _BARE_FILE.sub("", text)
     for _ in range(2):  # "&amp;nbsp;" in wikitext (an escaped entity) is an editor's slip for "&nbsp;"
         if "&" in text:
             text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
@@ -554,7 +568,12 @@ def clean_brackets(text: str) -> str:
     as a left-to-right mark is left inside them)."""
     if "(" not in text and "（" not in text:
         return text
-    cleaned = _EMPTY_BRACKETS.sub("", _BRACKET_TAIL.sub(r"\1", _BRACKET_LEAD.sub(r"\1", text)))
+    cleaned = text
+    for _ in range(3):  # "(, ())" empties from the inside out
+        before = cleaned
+        cleaned = _EMPTY_BRACKETS.sub("", _BRACKET_TAIL.sub(r"\1", _BRACKET_LEAD.sub(r"\1", cleaned)))
+        if cleaned == before:
+            break
     return cleaned if cleaned == text else normalise(cleaned)
 
 
@@ -619,4 +638,6 @@ def _unlink(text: str, file_names, category_names) -> str:
         text, n = _INNER_LINK.subn(replace, text)
         if not n:
             break
+    if "[[" in text:
+        text = _UNCLOSED_FILE.sub("", text)
     return text.replace("[[", "").replace("]]", "")
