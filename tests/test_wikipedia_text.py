@@ -18,7 +18,7 @@ from corpus.config import Read
 from corpus.schema import Document, Drop, Stat
 from corpus.sources import READ_WIKIPEDIA_UNPARSEABLE, multistream, read_file
 from corpus.text import normalise
-from corpus.sources.wikipedia import SECTION_HEADINGS, SECTION_KINDS, clean_residue, convert, cut_trailing_sections, section_kind
+from corpus.sources.wikipedia import SECTION_HEADINGS, SECTION_KINDS, clean_residue, convert, cut_sections, section_kind
 
 ALL_KINDS = frozenset(SECTION_KINDS)
 
@@ -163,16 +163,19 @@ Poets lived here.
 
 
 def test_trailing_sections_cut_and_counted():
-    rest, removed = cut_trailing_sections(ARTICLE, ALL_KINDS)
+    rest, removed = cut_sections(ARTICLE, ALL_KINDS)
     assert removed == ["see_also", "notes", "references", "external_links"]
     assert text_of(ARTICLE) == "Ober is a town.\nHistory\nFounded long ago.\nLiterature\nPoets lived here."
-    assert cut_trailing_sections(ARTICLE, frozenset({"external_links"}))[1] == ["external_links"]
-    assert cut_trailing_sections(ARTICLE, frozenset()) == (ARTICLE, [])
-    # Not trailing: a "See also" followed by an ordinary section stays, as does the article without any.
-    middle = "Intro.\n== See also ==\n* [[A]]\n== Economy ==\nTrade."
-    assert cut_trailing_sections(middle, ALL_KINDS) == (middle, [])
+    assert cut_sections(ARTICLE, frozenset({"external_links"}))[1] == ["external_links"]
+    assert cut_sections(ARTICLE, frozenset()) == (ARTICLE, [])
+    # A top-level one goes wherever it is; a deeper one before other sections stays.
+    middle = "Intro.\n== References ==\n{{reflist}}\n=== Web ===\n* x\n== Economy ==\nTrade.\n=== Notes ===\n* n\n== Sport ==\n"
+    assert cut_sections(middle, ALL_KINDS) == ("Intro.\n== Economy ==\nTrade.\n== Sport ==\n", ["references", "notes"])
+    # A hatnote whose link is removed leaves no stray "See also" line.
+    assert text_of("== Births ==\n''See also [[:Category:Births]]''\n* A, writer\n") == "Births\nA, writer"
+    assert cut_sections("No headings.", ALL_KINDS) == ("No headings.", [])
     # A "Literature" subsection right before "See also" is not a bibliography: only "See also" goes.
-    rest, removed = cut_trailing_sections("Intro.\n== Culture ==\n=== Literature ===\nPoems.\n== See also ==\n* [[A]]", ALL_KINDS)
+    rest, removed = cut_sections("Intro.\n== Culture ==\n=== Literature ===\nPoems.\n== See also ==\n* [[A]]", ALL_KINDS)
     assert removed == ["see_also"] and rest.endswith("Poems.\n")
 
 
@@ -197,10 +200,18 @@ FRENCH = (
 )
 
 
+def stat_sums(out) -> Counter:
+    sums = Counter()
+    for r in out:
+        if isinstance(r, Stat):
+            sums[r.key] += r.amount
+    return sums
+
+
 def records(data: bytes, options: Read = Read()):
     out = list(read_file("wikipedia", io.BytesIO(data), "frwiki-20240101-pages-articles.xml", options))
     docs = [r for r in out if isinstance(r, Document)]
-    return docs, [r for r in out if isinstance(r, Drop)], Counter({r.key: r.amount for r in out if isinstance(r, Stat)})
+    return docs, [r for r in out if isinstance(r, Drop)], stat_sums(out)
 
 
 def test_reader_yields_clean_text_and_section_stats():
@@ -291,7 +302,7 @@ def test_real_dump_text_has_no_markup(shared_data, name):
     with open(path, "rb") as f:
         out = list(read_file("wikipedia", f, str(path)))
     docs = [r for r in out if isinstance(r, Document)]
-    stats = Counter({r.key: r.amount for r in out if isinstance(r, Stat)})
+    stats = stat_sums(out)
     assert len(docs) >= 100
     patterns = dict(RESIDUE, namespaces=r"(?:%s)\s*:" % "|".join(re.escape(n) for n in namespace_names(path)))
     residue = Counter()

@@ -375,13 +375,15 @@ def section_kind(heading: str) -> str | None:
     return kind
 
 
-def cut_trailing_sections(wikitext: str, kinds) -> tuple[str, list[str]]:
-    """The wikitext without its trailing sections of the given kinds, and the kinds removed (in order).
+def cut_sections(wikitext: str, kinds) -> tuple[str, list[str]]:
+    """The wikitext without its sections of the given kinds, and the kinds removed (in order).
 
-    Trailing: from a heading of those kinds to the end, where every later heading is of those kinds too
-    or a subsection of one, and none is higher in the outline than the first (a "Literature" subsection
-    of "Culture" just before "See also" is not a bibliography). Done on the wikitext, before parsing:
-    reference lists are the slowest part to parse and their text is thrown away.
+    Removed with their subsections: every section of those kinds, except a bibliography subsection
+    (heading level 3 or deeper) followed by other sections: a "Literature" subsection of "Culture" is
+    not a bibliography. In the trailing run (from a heading of those kinds to the end, where every later
+    heading is of those kinds too or a subsection of one, and none is higher in the outline than the
+    first) bibliographies at any level go too. Done on the wikitext, before parsing: reference lists are
+    the slowest part to parse.
     """
     if not kinds:
         return wikitext, []
@@ -406,9 +408,21 @@ def cut_trailing_sections(wikitext: str, kinds) -> tuple[str, list[str]]:
         if kind in kinds and level <= shallowest:
             cut = k
         shallowest = min(shallowest, level)
-    if cut == len(heads):
-        return wikitext, []
-    return wikitext[: heads[cut][0]], [kind for _, _, kind in heads[cut:] if kind in kinds]
+    keep, removed, pos, k = [], [], 0, 0
+    while k < cut:  # sections of those kinds before the trailing run
+        start, level, kind = heads[k]
+        k += 1
+        if kind not in kinds or (level > 2 and kind == "bibliography"):
+            continue
+        removed.append(kind)
+        while k < cut and heads[k][1] > level:
+            removed += [heads[k][2]] if heads[k][2] in kinds else []
+            k += 1
+        keep.append(wikitext[pos:start])
+        pos = heads[k][0] if k < len(heads) else len(wikitext)
+    removed += [kind for _, _, kind in heads[cut:] if kind in kinds]
+    keep.append(wikitext[pos : heads[cut][0] if cut < len(heads) else len(wikitext)])
+    return "".join(keep), removed
 
 
 # --- wikitext -> plain text ---------------------------------------------------------------------
@@ -458,11 +472,28 @@ def convert(
     """
     file_names = _CANONICAL_FILE_NAMES | set(file_names)
     category_names = _CANONICAL_CATEGORY_NAMES | set(category_names)
-    wikitext, removed = cut_trailing_sections(wikitext, drop_sections)
+    wikitext, removed = cut_sections(wikitext, drop_sections)
     code = mwparserfromhell.parse(_REF.sub("", wikitext))
     out: list[str] = []
     _strip(code, out, file_names, category_names)
-    return clean_brackets(normalise(clean_residue("".join(out), file_names, category_names))), removed
+    text = clean_brackets(normalise(clean_residue("".join(out), file_names, category_names)))
+    if drop_sections:
+        text = _drop_stray_headings(text, drop_sections)
+    return text, removed
+
+
+def _drop_stray_headings(text: str, kinds) -> str:
+    """Lines that are only a heading of a removed kind: not headings any more (those went with their
+    sections) but what remains of a hatnote whose link was removed ("''See also [[:Category:X]]''")."""
+    def stray(line: str) -> bool:
+        if len(line) > 40:  # longer than any heading of the table: a paragraph
+            return False
+        kind = section_kind(line)
+        return kind in kinds and kind != "bibliography"  # a kept "Literature" subsection keeps its heading
+
+    lines = text.split("\n")
+    kept = [line for line in lines if not stray(line)]
+    return text if len(kept) == len(lines) else "\n".join(kept)
 
 
 def _is_file_link(target: str, label, file_names) -> bool:
