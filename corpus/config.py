@@ -28,7 +28,7 @@ class Inputs(_Strict):
     langlinks: list[str] = []
 
 
-# Kinds of trailing sections of a Wikipedia article (corpus/sources/wikipedia_sections.tsv).
+# Kinds of reference-like sections of a Wikipedia article (corpus/sources/wikipedia_sections.tsv).
 WikipediaSection = Literal["references", "notes", "bibliography", "sources", "further_reading", "external_links", "see_also"]
 
 
@@ -48,8 +48,8 @@ class Read(_Strict):
     # what one worker holds per document in every later stage (read/text_too_long, read/too_many_lines).
     max_text_chars: int = Field(2_000_000, ge=1)
     max_lines: int = Field(20_000, ge=1)
-    # Trailing sections of Wikipedia articles removed from the text (lists, not prose; headings per language
-    # in corpus/sources/wikipedia_sections.tsv), counted in stats.read_removed_sections. [] keeps them all.
+    # Sections of Wikipedia articles removed from the text (lists, not prose; headings per language in
+    # corpus/sources/wikipedia_sections.tsv), counted in stats.read_removed_sections. [] keeps them all.
     wikipedia_drop_sections: list[WikipediaSection] = list(get_args(WikipediaSection))
 
 

@@ -1,4 +1,4 @@
-"""Wikipedia wikitext -> plain text: markup removed, trailing reference sections cut and counted.
+"""Wikipedia wikitext -> plain text: markup removed, reference sections cut and counted.
 
 Unit tests on wikitext written for these tests, then every real dump in ../shared/data/wikipedia
 through the real reader (skipped when that folder is absent).

@@ -17,9 +17,9 @@ the rest of a 20 GB dump.
 
 Each <page> gives one record: namespace-0, non-redirect, non-disambiguation
 wikitext pages become Documents; the others Drops. Wikitext -> plain text:
-trailing sections of references, notes, literature, links and see-also
-(headings of many languages in wikipedia_sections.tsv; read.wikipedia_drop_sections)
-are cut from the wikitext and counted as Stats "read_removed_sections|<kind>|<wiki>";
+sections of references, notes, literature, links and see-also (headings of
+20 languages in wikipedia_sections.tsv; read.wikipedia_drop_sections) are cut
+from the wikitext and counted as Stats "read_removed_sections|<kind>|<wiki>";
 <ref>s are removed by a regex; mwparserfromhell then removes templates, tables,
 galleries, math, comments, files/images (the dump's own namespace names and the
 English ones), categories and interlanguage links, keeps link labels (or targets)
@@ -334,7 +334,7 @@ def is_disambiguation(wikitext: str) -> bool:
     return False
 
 
-# --- trailing sections --------------------------------------------------------------------------
+# --- reference sections -------------------------------------------------------------------------
 
 SECTION_KINDS = get_args(WikipediaSection)
 
@@ -466,7 +466,7 @@ def wikitext_to_text(wikitext: str, file_names=frozenset({"file", "image"}), cat
 def convert(
     wikitext: str, file_names=frozenset(), category_names=frozenset(), drop_sections=frozenset()
 ) -> tuple[str, list[str]]:
-    """Plain text of an article's wikitext, and the kinds of the trailing sections removed (in order).
+    """Plain text of an article's wikitext, and the kinds of the sections removed (in order).
 
     May raise on pathological input: page_records turns that into a counted Drop.
     """
