@@ -67,9 +67,10 @@ def test_files_and_categories_localised_and_canonical():
     wikitext = (
         "A [[Fichier:Ober.jpg|vignette|Le [[pont]] d'Ober]] b [[File:x.png|thumb|cap]] c [[Image:y.svg]] "
         "d [[Catégorie:Villes]] e [[Category:Towns]] f [[:Catégorie:Villes|villes]] g [[en:Ober]] h "
-        "[[Εικόνα:z.jpg|200px|alias of File]] i [[Media:sound.ogg]] j [[Ober|la ville]] k"
+        "[[Εικόνα:z.jpg|200px|alias of File]] i [[Media:sound.ogg]] j [[Ober|la ville]] k "
+        "[[{{chart}}|մինի|435px|Կազմը]] l [[Ober|left bank]] m"
     )
-    assert text_of(wikitext) == "A b c d e f g h i j la ville k"
+    assert text_of(wikitext) == "A b c d e f g h i j la ville k l left bank m"
 
 
 def test_tags_magic_words_entities():

@@ -447,7 +447,8 @@ _MEDIA = r"\.(?:jpe?g|png|gif|svg|tiff?|webp|xcf|ogg|ogv|oga|opus|webm|mp3|mp4|w
 _MEDIA_TARGET = re.compile(_MEDIA + r"\s*$", re.I)
 _IMAGE_OPTION = re.compile(
     r"\s*(?:thumb|thumbnail|frame|framed|frameless|border|upright[\s=\d.]*|left|right|center|centre|none|mini|"
-    r"miniatur|мини|миниатюра|мініатюра|\d*(?:x\d+)?\s*px|alt\s*=[^|]*|link\s*=[^|]*)\s*(?:\||$)",
+    r"miniatur|vignette|мини|миниатюра|мініатюра|մինի|\d*(?:x\d+)?\s*px|alt\s*=[^|]*|link\s*=[^|]*)\s*(?:\||$)"
+    r"|(?:[^|\n]{0,30}\|){1,2}\s*\d*(?:x\d+)?\s*px\s*(?:\||$)",  # a size among the first options, in any language
     re.I,
 )
 # <ref>s go before parsing: a citation that breaks mwparserfromhell (an unclosed tag inside) then cannot
@@ -500,9 +501,9 @@ def _is_file_link(target: str, label, file_names) -> bool:
     prefix = target.lstrip(":").split(":", 1)[0].strip().casefold() if ":" in target else ""
     if prefix in file_names:
         return True
-    if not prefix:
-        return False
-    return bool(_MEDIA_TARGET.search(target) or (label is not None and _IMAGE_OPTION.match(str(label))))
+    if label is not None and _IMAGE_OPTION.match(str(label)):
+        return True  # also when the target is a template or a broken name
+    return bool(prefix and _MEDIA_TARGET.search(target))
 
 
 def _strip(code, out: list[str], file_names, category_names) -> None:
@@ -511,9 +512,11 @@ def _strip(code, out: list[str], file_names, category_names) -> None:
             out.append(node.value)
         elif isinstance(node, Wikilink):
             target = str(node.title).strip()
+            if _is_file_link(target, node.text, file_names):
+                continue
             if ":" in target:
                 prefix = target.lstrip(":").split(":", 1)[0].strip().casefold()
-                if prefix in category_names or _is_file_link(target, node.text, file_names):
+                if prefix in category_names:
                     continue
                 if node.text is None and _INTERLANGUAGE.match(target):
                     continue
@@ -657,9 +660,11 @@ def _unlink(text: str, file_names, category_names) -> str:
     def replace(m: re.Match) -> str:
         target, bar, label = m.group(1).partition("|")
         target = target.strip()
+        if _is_file_link(target, label if bar else None, file_names):
+            return ""
         if ":" in target:
             prefix = target.lstrip(":").split(":", 1)[0].strip().casefold()
-            if prefix in category_names or _is_file_link(target, label if bar else None, file_names):
+            if prefix in category_names:
                 return ""
             if not bar and _INTERLANGUAGE.match(target):
                 return ""
