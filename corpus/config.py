@@ -6,7 +6,7 @@ keys and bad values are errors that name the key and what it allows.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -30,6 +30,10 @@ class Inputs(_Strict):
     langlinks: list[str] = []
 
 
+# Kinds of reference-like sections of a Wikipedia article (corpus/sources/wikipedia_sections.tsv).
+WikipediaSection = Literal["references", "notes", "bibliography", "sources", "further_reading", "external_links", "see_also"]
+
+
 class Read(_Strict):
     """How input files are read and their text extracted (corpus/sources)."""
 
@@ -46,6 +50,9 @@ class Read(_Strict):
     # what one worker holds per document in every later stage (read/text_too_long, read/too_many_lines).
     max_text_chars: int = Field(2_000_000, ge=1)
     max_lines: int = Field(20_000, ge=1)
+    # Sections of Wikipedia articles removed from the text (lists, not prose; headings per language in
+    # corpus/sources/wikipedia_sections.tsv), counted in stats.read_removed_sections. [] keeps them all.
+    wikipedia_drop_sections: list[WikipediaSection] = list(get_args(WikipediaSection))
 
 
 class LangId(_Strict):

@@ -54,6 +54,7 @@ READ_WIKIPEDIA_REDIRECT = "read/wikipedia_redirect"
 READ_WIKIPEDIA_NAMESPACE = "read/wikipedia_namespace"  # namespace other than 0 (articles)
 READ_WIKIPEDIA_NOT_WIKITEXT = "read/wikipedia_not_wikitext"  # content model other than wikitext
 READ_WIKIPEDIA_DISAMBIGUATION = "read/wikipedia_disambiguation"  # a disambiguation page (by its templates)
+READ_WIKIPEDIA_UNPARSEABLE = "read/wikipedia_unparseable"  # the wikitext parser failed on the page
 
 READ_REASONS = (
     READ_UNREADABLE_FILE,
@@ -75,6 +76,7 @@ READ_REASONS = (
     READ_WIKIPEDIA_NAMESPACE,
     READ_WIKIPEDIA_NOT_WIKITEXT,
     READ_WIKIPEDIA_DISAMBIGUATION,
+    READ_WIKIPEDIA_UNPARSEABLE,
 )
 
 # Statistic kind naming each damaged input file and what was wrong: "damaged_files|<file>|<what>" -> amount.
@@ -102,7 +104,7 @@ def read_file(
 
 def _within_limits(item: Document | Drop, options: Read) -> Document | Drop:
     """A document over the text limits becomes a Drop: later stages never hold more than this per document."""
-    if not isinstance(item, Document):  # a Drop, or a Stat
+    if not isinstance(item, Document):  # a Drop, or a Stat a reader yields beside its records
         return item
     if item.n_chars > options.max_text_chars:
         return Drop(READ_TEXT_TOO_LONG, "", item.source, f"{item.input_file} {item.url or item.title} {item.n_chars} chars")
