@@ -45,9 +45,9 @@ def keep_documents(p: beam.Pipeline, config: BuildConfig):
     read = docs
     language_id = IdentifyLanguage(config.langid)  # its .stats count split parts, removed lines, disagreements
     after_langid, langid_dropped = docs | "LanguageID" >> language_id
-    after_filters, filter_dropped = after_langid | "QualityFilter" >> QualityFilter(config.filters)
+    after_filters, filter_dropped, filter_stats = after_langid | "QualityFilter" >> QualityFilter(config.filters)
     dropped = [read_dropped, langid_dropped, filter_dropped]
-    stats = [read_stats, language_id.stats]  # (key, amount) PCollections of the stages: "kind|key" summed into the manifest
+    stats = [read_stats, language_id.stats, filter_stats]  # (key, amount) PCollections of the stages: "kind|key" summed into the manifest
     kept, dedup_dropped, dedup_stats = after_filters | "Dedup" >> Deduplicate(config.dedup)
     dropped.append(dedup_dropped)
     stats.append(dedup_stats)
