@@ -61,6 +61,13 @@ class LangId(_Strict):
     line_min_score: float = Field(0.5, ge=0.0, le=1.0)  # a line below this joins the document's majority language
     # Smaller other-language parts are removed, not made documents (the quality filter would drop them anyway).
     min_part_chars: int = Field(200, ge=0)
+    # An other-language part with at least this share of its characters in citation-like lines
+    # (short items, references) is no section: it joins the page or is removed (corpus/langid/lines.py).
+    list_share: float = Field(0.5, ge=0.0, le=1.01)
+    # Kana / (kana + Han) letters of a page from which its Han text labelled Chinese is Japanese
+    # (with next to no Chinese-only characters): Japanese Wikipedia pages of the sample measure 0.28
+    # and more, Chinese web pages 0.06 and less (0.28 for those listing Japanese titles).
+    japanese_kana_share: float = Field(0.1, ge=0.0, le=1.01)
     # A label whose script disagrees with the text's dominant script: relabelled where the language is
     # written in that script too (srp_Cyrl -> srp_Latn), else dropped; or always dropped.
     script_mismatch: Literal["relabel", "drop"] = "relabel"
