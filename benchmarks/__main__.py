@@ -3,8 +3,9 @@
     python -m benchmarks [--size N] [--copies N] [--no-modes] [--no-peers] [--report-only]
 
 runs benchmarks.suite (reading per input kind, the build's steps on one core, scaling on 1x/2x/4x
-input, DirectRunner modes) and benchmarks.peers (datatrove vs this project on the real WET), writes
-benchmarks/results/{suite,peers}.json, benchmarks/{suite,peers}.md and benchmarks/RESULTS.md.
+input, DirectRunner modes), benchmarks.peers (datatrove vs this project on the real WET) and
+benchmarks.langid (language-ID precision/recall, calibration, throughput), writes
+benchmarks/results/{suite,peers,langid}.json, benchmarks/{suite,peers,langid}.md and benchmarks/RESULTS.md.
 The default size takes under 10 minutes on 2 cores; --size multiplies the generated input.
 """
 
@@ -14,7 +15,7 @@ import argparse
 import json
 import time
 
-from benchmarks import peers, suite
+from benchmarks import langid, peers, suite
 from benchmarks.suite_tools import HERE, machine, machine_line
 
 
@@ -68,6 +69,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=8, help="copies of the real WET excerpt for the peer comparison")
     parser.add_argument("--no-modes", dest="modes", action="store_false", help="skip in-memory vs multi-processing")
     parser.add_argument("--no-peers", dest="peers", action="store_false", help="skip the datatrove comparison")
+    parser.add_argument("--no-langid", dest="langid", action="store_false", help="skip the language-ID benchmark (benchmarks/langid.md)")
     parser.add_argument("--report-only", action="store_true", help="only rewrite RESULTS.md from benchmarks/results/")
     args = parser.parse_args()
     if args.report_only:
@@ -77,6 +79,8 @@ def main() -> None:
     suite.save(suite.run_suite(args.size, args.modes))
     if args.peers:
         peers.main(["--copies", str(args.copies * args.size)])
+    if args.langid:
+        langid.main()
     write_report(args.size, time.time() - started)
     print(f"benchmarks finished in {time.time() - started:.0f} s; see benchmarks/RESULTS.md")
 

@@ -232,7 +232,7 @@ JAPANESE_PROSE = [
     "駅前の商店街では、毎朝七時になるとパン屋が店を開け、焼きたてのパンの香りが通りに広がります。",
     "週末には近くの公園で小さな市場が開かれ、地元の農家が野菜や果物を売りに来ています。",
 ]
-KANJI_LIST = ["北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県"]
+KANJI_LIST = ["物理学", "数理物理学", "原子核物理学", "量子力学", "集合論", "天文学", "地球科学", "方言", "人物", "善福院", "有形文化財建造物", "一般国道"]
 REFERENCES = [
     "Smith, J. (2004). The history of trade along the coast and the people who lived from it. Oxford University Press.",
     "Brown, A. B. (1998). What the old harbour towns tell us about the weather and the sea, pp. 45-67. London.",

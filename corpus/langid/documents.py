@@ -111,15 +111,19 @@ class DocumentLanguage:
         stats: list[tuple[str, int]] = []
         if self.config.paragraphs == "document":
             preds = self.identifier.predict([d.text for d in docs])
-            preds = [self._han_text(doc.text, p, doc.text, stats) for doc, p in zip(docs, preds)]
+            preds = [self._han_text(doc.text, p, stats) if self._japanese(doc.text, [p]) else p for doc, p in zip(docs, preds)]
             parts = [_part(doc, [doc.text], [p], p.lang, True) for doc, p in zip(docs, preds)]
         else:
             parts = list(self._paragraph_parts(docs, stats))
         return [self._check(part, stats) for part in parts], stats
 
-    def _han_text(self, text: str, pred: Prediction, page: str, stats: list[tuple[str, int]]) -> Prediction:
-        """A Chinese label on text that Japanese could have written, on a page with kana, is Japanese (the page is the evidence)."""
-        if pred.lang.startswith("zho_") and could_be_japanese(text) and japanese_page(page, self.config.japanese_kana_share):
+    def _japanese(self, page: str, preds: list[Prediction]) -> bool:
+        """A page with a Chinese label somewhere and the kana of Japanese (measured once per page)."""
+        return any(p.lang.startswith("zho_") for p in preds) and japanese_page(page, self.config.japanese_kana_share)
+
+    def _han_text(self, text: str, pred: Prediction, stats: list[tuple[str, int]]) -> Prediction:
+        """On a Japanese page, a Chinese label on text that Japanese could have written is Japanese (the page is the evidence)."""
+        if pred.lang.startswith("zho_") and could_be_japanese(text):
             stats.append((f"langid_han_relabelled|{pred.lang}>{JAPANESE}", 1))
             return pred._replace(lang=JAPANESE, lang2=pred.lang, lang2_score=pred.score)
         return pred
@@ -129,8 +133,8 @@ class DocumentLanguage:
         preds = iter(self.identifier.predict([line for lines in lines_of for line in lines]))
         for doc, lines in zip(docs, lines_of):
             line_preds = [next(preds) for _ in lines]
-            if any(p.lang.startswith("zho_") for p in line_preds):
-                line_preds = [self._han_text(line, p, doc.text, stats) for line, p in zip(lines, line_preds)]
+            if self._japanese(doc.text, line_preds):
+                line_preds = [self._han_text(line, p, stats) for line, p in zip(lines, line_preds)]
             groups = self._join_lists(lines, line_preds, _groups(lines, line_preds, self.config.line_min_score), stats)
             for n, (lang, idx) in enumerate(groups.items()):
                 chars = sum(len(lines[i]) for i in idx)

@@ -15,6 +15,8 @@ therefore defer to the page:
 
 from __future__ import annotations
 
+import functools
+
 import regex
 
 from corpus.text import is_unspaced
@@ -70,6 +72,7 @@ def short_item(line: str) -> bool:
     return len(line.split()) < SHORT_WORDS
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a page's lines are asked twice: for its majority, then for its parts
 def citation_like(line: str) -> bool:
     """A short item, or a line with the marks of a reference (more for a longer line), or much in digits.
 
