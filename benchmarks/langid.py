@@ -20,7 +20,7 @@ Each item goes through the build's own decision (corpus.langid.documents.Documen
 check, thresholds) with the predictions of fastText, heliport, or their ensemble at a threshold.
 Strict: an answer is right only when it is the gold label; lenient: the gold label's macrolanguage
 is right too (hrv_Latn gold, hbs_Latn answered). Recall of a language = right and kept / its items;
-precision of a label = right / items kept under it. Calibration on the development split: the
+precision = items of the language / kept answers naming it (its label; leniently its macrolanguage's too). Calibration on the development split: the
 ensemble threshold maximising the macro F1 (lenient), then per label with at least MIN_ITEMS
 development items the `min_score` maximising its F1 (ties go to the default). The chosen values
 are the defaults of corpus/config.py; corpus/langid/calibration.json keeps the test figures for
@@ -171,23 +171,35 @@ def right(pred: str, gold: str, strict: bool) -> bool:
 
 
 def scores(items: list[dict], decided: list[tuple[str, float, str]], min_score: float, per_lang: dict[str, float], strict: bool) -> dict:
-    """Per language: items, recall (gold side) and precision (label side), with the thresholds applied."""
-    gold_n, gold_ok, label_n, label_ok = {}, {}, {}, {}
+    """Per language: items, recall (of its items, right and kept) and precision (of the kept answers naming it).
+
+    Strict: an answer names a language by its exact label. Lenient: the macrolanguage's label names
+    each member too (an `ara_Arab` answer counts for arb_Arab and for arz_Arab items alike).
+    """
+    gold_n, gold_ok, named_n, named_ok = {}, {}, {}, {}
+    kept = []
     for item, (label, score, why) in zip(items, decided):
         gold = item["gold"]
         gold_n[gold] = gold_n.get(gold, 0) + 1
-        if why or score < per_lang.get(label, min_score):
-            continue
-        ok = right(label, gold, strict)
-        label_n[label] = label_n.get(label, 0) + 1
-        label_ok[label] = label_ok.get(label, 0) + ok
-        gold_ok[gold] = gold_ok.get(gold, 0) + ok
+        if not why and score >= per_lang.get(label, min_score):
+            kept.append((gold, label))
+            gold_ok[gold] = gold_ok.get(gold, 0) + right(label, gold, strict)
+    langs = set(gold_n) | {label for _, label in kept}
+    members: dict[str, list[str]] = {}  # label -> the languages it names
+    for lang in langs:
+        members.setdefault(lang, []).append(lang)
+        if not strict and macrolanguage(lang) != lang:
+            members.setdefault(macrolanguage(lang), []).append(lang)
+    for gold, label in kept:
+        for lang in members.get(label, [label]):
+            named_n[lang] = named_n.get(lang, 0) + 1
+            named_ok[lang] = named_ok.get(lang, 0) + (gold == lang)
     out = {}
-    for lang in sorted(set(gold_n) | set(label_n)):
-        p = label_ok.get(lang, 0) / label_n[lang] if label_n.get(lang) else None
+    for lang in sorted(langs):
+        p = named_ok.get(lang, 0) / named_n[lang] if named_n.get(lang) else None
         r = gold_ok.get(lang, 0) / gold_n[lang] if gold_n.get(lang) else None
         f = 2 * p * r / (p + r) if p and r else 0.0
-        out[lang] = {"items": gold_n.get(lang, 0), "answered": label_n.get(lang, 0), "precision": p, "recall": r, "f1": f}
+        out[lang] = {"items": gold_n.get(lang, 0), "answered": named_n.get(lang, 0), "precision": p, "recall": r, "f1": f}
     return out
 
 

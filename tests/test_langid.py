@@ -308,3 +308,33 @@ def test_a_list_read_as_a_close_language_joins_its_page():
     (doc, why), = decisions
     assert (doc.lang, why) == ("ukr_Cyrl", "") and doc.text == "\n".join(prose + names)
     assert ("langid_list_joined_lines|rus_Cyrl>ukr_Cyrl", len(names)) in stats and ("langid_list_parts|eng_Latn", 1) in stats
+
+
+def test_calibrated_thresholds_are_the_config_defaults():
+    """The defaults are the values benchmarks/langid.py chose, whose figures the dataset card shows."""
+    from corpus.langid import calibration
+
+    chosen = calibration()["thresholds"]
+    assert LangId().ensemble_threshold == chosen["ensemble_threshold"]
+    assert LangId().min_score_per_lang == chosen["min_score_per_lang"]
+    assert EnsembleIdentifier(FastTextIdentifier(), HeliportIdentifier()).threshold == chosen["ensemble_threshold"]
+
+
+def test_dataset_card_shows_language_id_precision_and_recall_of_the_release_languages():
+    from corpus import release
+    from corpus.langid import calibration
+
+    stats = {"read|wikipedia": 3, "kept|jpn_Jpan": 2, "kept_chars|jpn_Jpan": 500, "written|jpn_Jpan": 2, "written_chars|jpn_Jpan": 500,
+             "kept|tgk_Cyrl": 1, "kept_chars|tgk_Cyrl": 300, "written|tgk_Cyrl": 1, "written_chars|tgk_Cyrl": 300}  # fmt: skip
+    config = {"name": "t", "rebalance": {"alpha": 0.3}, "langid": LangId().model_dump()}
+    manifest = release.assemble_manifest(config, {}, stats, {}, [], None, {})
+    card = release.dataset_card(manifest)
+    measured = calibration()["systems"]["ensemble"]["jpn_Jpan"]
+    row = next(line for line in card.splitlines() if line.startswith("| jpn_Jpan |") and "precision" not in line and line.count("|") == 7)
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells == ["jpn_Jpan", str(measured["items"])] + [f"{measured[k]:.2f}" for k in ("precision_strict", "recall_strict", "precision_lenient", "recall_lenient")]
+    assert "| tgk_Cyrl | 0 | not measured |" in card and "differ from the calibrated" not in card
+    manifest["config"]["langid"]["min_score_per_lang"] = {}
+    assert "differ from the calibrated" in release.dataset_card(manifest)
+    manifest["config"]["langid"]["model"] = "gs://models/glotlid.bin"
+    assert "does not measure" in release.dataset_card(manifest)
