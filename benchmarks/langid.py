@@ -318,7 +318,7 @@ def lines_per_second(backends: dict, lines: list[str], repeat: int = 7) -> dict[
 def web_lines() -> list[str]:
     demo = sorted((HERE.parent / "corpus" / "demo" / "texts").glob("*_*.txt"))
     lines = [line for path in demo for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return lines + [text for _, text in authored()]
+    return lines + [item["text"] for item in authored()]
 
 
 def _documents(start: int, count: int, lines: list[str]):
