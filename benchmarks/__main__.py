@@ -4,11 +4,13 @@
 
 runs benchmarks.suite (reading per input kind, the build's steps on one core, scaling on 1x/2x/4x
 input, DirectRunner modes), benchmarks.peers (datatrove vs this project on the real WET) and
-benchmarks.bitext (bitext mining precision/recall per encoder and language pair, encoder cost),
-writes benchmarks/results/{suite,peers,bitext}.json, benchmarks/{suite,peers,bitext}.md and
+benchmarks.bitext (bitext mining precision/recall per encoder and language pair, encoder cost) and
+benchmarks.langid (language-ID precision/recall, calibration, throughput), writes
+benchmarks/results/{suite,peers,bitext,langid}.json, benchmarks/{suite,peers,bitext,langid}.md and
 benchmarks/RESULTS.md.
-The default size takes under 10 minutes on 2 cores, and the bitext benchmark about 13 more (it times three
-demo builds; --no-bitext skips it); --size multiplies the generated input.
+The default size takes under 10 minutes on 2 cores, the bitext benchmark about 13 more (it times three
+demo builds; --no-bitext skips it) and the language-ID one about 5 (--no-langid); --size multiplies the
+generated input.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import argparse
 import json
 import time
 
-from benchmarks import bitext, peers, suite
+from benchmarks import bitext, langid, peers, suite
 from benchmarks.suite_tools import HERE, machine, machine_line
 
 
@@ -74,6 +76,7 @@ def main() -> None:
     parser.add_argument("--no-modes", dest="modes", action="store_false", help="skip in-memory vs multi-processing")
     parser.add_argument("--no-peers", dest="peers", action="store_false", help="skip the datatrove comparison")
     parser.add_argument("--no-bitext", dest="bitext", action="store_false", help="skip the bitext mining benchmark")
+    parser.add_argument("--no-langid", dest="langid", action="store_false", help="skip the language-ID benchmark (benchmarks/langid.md)")
     parser.add_argument("--report-only", action="store_true", help="only rewrite RESULTS.md from benchmarks/results/")
     args = parser.parse_args()
     if args.report_only:
@@ -85,6 +88,8 @@ def main() -> None:
         peers.main(["--copies", str(args.copies * args.size)])
     if args.bitext:
         bitext.save(bitext.run(seeds=3, demo=True))
+    if args.langid:
+        langid.main()
     write_report(args.size, time.time() - started)
     print(f"benchmarks finished in {time.time() - started:.0f} s; see benchmarks/RESULTS.md")
 
