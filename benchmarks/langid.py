@@ -355,7 +355,7 @@ def pipeline_vs_direct(fast: FastTextIdentifier, documents: int = 10000, repeat:
         with beam.Pipeline() as p:
             made = p | beam.Create(chunks) | beam.FlatMap(lambda c: _documents(c[0], c[1], lines))
             if with_stage:
-                made, _ = made | IdentifyLanguage(config)
+                made = (made | IdentifyLanguage(config)).kept
             made | beam.Map(lambda d: None)
 
     def best(fn) -> float:

@@ -35,7 +35,7 @@ def web(text, url="https://example.org/page"):
 def test_identify_language_labels_and_drops_low_scores():
     docs = [web(ENGLISH, "https://a.example/"), web(FRENCH, "https://b.example/"), web("zzz qqq xxx 123", "https://c.example/")]
     with TestPipeline() as p:
-        kept, dropped = p | beam.Create(docs) | IdentifyLanguage(LangId(min_score=0.6))
+        kept, dropped, _ = p | beam.Create(docs) | IdentifyLanguage(LangId(min_score=0.6))
         assert_that(kept | "Langs" >> beam.Map(lambda d: (d.url, d.lang)), equal_to([("https://a.example/", "eng_Latn"), ("https://b.example/", "fra_Latn")]), label="kept")
         assert_that(dropped | "Reasons" >> beam.Map(lambda d: d.reason), equal_to(["langid/low_score"]), label="dropped")
 
