@@ -1,30 +1,85 @@
-"""The benchmark suite in one command:
+"""Every benchmark behind a figure of the README, in one command:
 
-    python -m benchmarks [--size N] [--copies N] [--no-modes] [--no-peers] [--report-only]
+    python -m benchmarks [--size N] [--docs N] [--runs N] [--no-modes] [--no-peers] [--only NAME,...] [--report-only]
 
-runs benchmarks.suite (reading per input kind, the build's steps on one core, scaling on 1x/2x/4x
-input, DirectRunner modes) and benchmarks.peers (datatrove vs this project on the real WET), writes
-benchmarks/results/{suite,peers}.json, benchmarks/{suite,peers}.md and benchmarks/RESULTS.md.
-The default size takes under 10 minutes on 2 cores; --size multiplies the generated input.
+runs, each in its own process:
+  suite             reading per input kind, the build's steps on one core, scaling on 1x/2x/4x input,
+                    DirectRunner modes (benchmarks/suite.md)
+  peers             datatrove vs this project vs the floor on equal work, distinct documents, with the
+                    derived cost of a CommonCrawl snapshot (benchmarks/peers.md)
+  filters, extract, readers, dedup_quality, dedup_shuffle, dedup_throughput, langid, bitext
+                    (benchmarks/<name>.md)
+then stamps each result (Markdown and JSON) with the command, the commit and the machine, and writes
+benchmarks/RESULTS.md. Timed benchmarks repeat their runs (--runs, min and median reported, or best
+of N where the module says so); the dedup quality and shuffle figures are counts, the same on every run.
+On 2 quiet cores the default takes about 90 minutes, most of it the peer comparison (30,000 documents,
+3 runs of 5 sides; datatrove alone is about 2/3 of it).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from benchmarks import peers, suite
-from benchmarks.suite_tools import HERE, machine, machine_line
+from benchmarks.suite_tools import HERE, RESULTS, machine, machine_line, provenance, provenance_line
+
+# name: (command-line arguments after `python -m benchmarks.<name>`, result Markdown, result JSON)
+MODULES = {
+    "filters": (["--runs", "{runs}"], "filters.md", "filters.json"),
+    "extract": (["--runs", "{runs}"], "extract.md", "extract.json"),
+    "readers": (["--runs", "{runs}"], None, "readers.json"),
+    "dedup_quality": ([], "dedup_quality.md", "dedup_quality.json"),
+    "dedup_shuffle": ([], "dedup_shuffle.md", "dedup_shuffle.json"),
+    "dedup_throughput": ([], "dedup_throughput.md", "dedup_throughput.json"),
+    "langid": ([], "langid.md", "langid.json"),  # rewritten by the LID work: called by name only
+    "bitext": ([], "bitext.md", "bitext.json"),  # rewritten by the bitext work: called by name only
+}
+
+
+def stamp(name: str, command: str, md: str | None, js: str | None, since: float) -> dict:
+    """The command, commit and machine written into a module's result files (those it wrote in this run)."""
+    prov = provenance(command)
+    line = f"{provenance_line(prov)} {machine_line(prov['machine'])}"
+    if md and (HERE / md).exists() and (HERE / md).stat().st_mtime >= since:
+        title, _, body = (HERE / md).read_text().partition("\n")
+        (HERE / md).write_text(f"{title}\n\n{line}\n{body}")
+    if js and (RESULTS / js).exists() and (RESULTS / js).stat().st_mtime >= since:
+        data = json.loads((RESULTS / js).read_text())
+        if isinstance(data, dict):
+            data["provenance"] = prov
+            (RESULTS / js).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return prov
+
+
+def run_module(name: str, runs: int) -> dict:
+    args, md, js = MODULES[name]
+    args = [a.format(runs=runs) for a in args]
+    command = " ".join(["python -m benchmarks." + name, *args])
+    started = time.time()
+    # Its own process: a module's main() parses sys.argv, and a crash or a leak stays inside it.
+    proc = subprocess.run([sys.executable, "-m", f"benchmarks.{name}", *args], cwd=HERE.parent, capture_output=True, text=True)
+    status = {"command": command, "seconds": round(time.time() - started)}
+    if proc.returncode:
+        status["error"] = (proc.stderr.strip().splitlines() or ["failed"])[-1][:300]
+    else:
+        stamp(name, command, md, js, started)
+    return status
 
 
 def summary(suite_result: dict | None, peers_result: dict | None) -> str:
     """The ratios the issue asks for, in a few lines."""
     lines = []
-    if peers_result:
+    if peers_result and "cost_model" in peers_result:
         for name, ratio in peers_result["speedup_vs_datatrove_per_core"].items():
             if name != "datatrove":
-                lines.append(f"- {name}: {ratio}x datatrove's documents per CPU second on the same input")
+                lines.append(f"- {name}: {ratio}x datatrove's documents per CPU second (medians) on the same distinct documents")
+        for name, hours in peers_result["cost_model"]["core_hours"].items():
+            lines.append(f"- {name}: {hours:,} core-hours for a CommonCrawl snapshot's read, LID, filters and MinHash (derived)")
     if suite_result:
         runs = {r["input"]: r for r in suite_result["scaling"]["runs"]}
         if all("time_ratio" in r for r in runs.values()):
@@ -45,7 +100,7 @@ def summary(suite_result: dict | None, peers_result: dict | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_report(size: int, seconds: float | None) -> None:
+def write_report(command: str, seconds: float | None, statuses: dict | None = None) -> None:
     """benchmarks/RESULTS.md from the saved JSON results."""
     loaded = {}
     for name in ("suite", "peers"):
@@ -54,31 +109,53 @@ def write_report(size: int, seconds: float | None) -> None:
     sections = [("Summary", summary(loaded["suite"], loaded["peers"]))]
     if loaded["suite"]:
         sections.append(("Stage throughput, scaling and runner modes", suite.markdown(loaded["suite"])))
-    if loaded["peers"]:
-        sections.append(("Peer comparison: datatrove vs this project (one core)", peers.markdown(loaded["peers"])))
+    if loaded["peers"] and "cost_model" in loaded["peers"]:
+        sections.append(("Peer comparison on equal work (one core)", peers.markdown(loaded["peers"])))
+    others = [f"- benchmarks/{md or 'results/' + js}: `python -m benchmarks.{n}`"
+              + (f" (failed in this run: {statuses[n]['error']})" if statuses and "error" in statuses.get(n, {}) else "")
+              for n, (_, md, js) in MODULES.items()]
+    sections.append(("The other benchmarks", "\n".join(others) + "\n"))
     m = (loaded["suite"] or loaded["peers"] or {}).get("machine") or machine()
     took = f" in {seconds:.0f} s" if seconds else ""
     body = "\n".join(f"## {title}\n\n{text}" for title, text in sections)
-    (HERE / "RESULTS.md").write_text(f"# Benchmark results\n\n`python -m benchmarks --size {size}`{took}.\n\n{machine_line(m)}\n\n{body}")
+    prov = provenance(command)
+    (HERE / "RESULTS.md").write_text(f"# Benchmark results\n\n{provenance_line(prov)}{took}\n\n{machine_line(m)}\n\n{body}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
-    parser.add_argument("--size", type=int, default=1, help="units of generated demo input in the 1x build (default 1)")
-    parser.add_argument("--copies", type=int, default=8, help="copies of the real WET excerpt for the peer comparison")
+    parser.add_argument("--size", type=int, default=1, help="units of generated demo input in the suite's 1x build (default 1)")
+    parser.add_argument("--docs", type=int, default=30_000, help="distinct documents for the peer comparison")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per measurement (min and median reported)")
     parser.add_argument("--no-modes", dest="modes", action="store_false", help="skip in-memory vs multi-processing")
-    parser.add_argument("--no-peers", dest="peers", action="store_false", help="skip the datatrove comparison")
+    parser.add_argument("--no-peers", dest="peers", action="store_false", help="skip the peer comparison")
+    parser.add_argument("--only", help="comma-separated names: suite, peers, " + ", ".join(MODULES))
+    parser.add_argument("--venv", default=peers.DATATROVE_VENV, help="virtual environment with datatrove installed")
     parser.add_argument("--report-only", action="store_true", help="only rewrite RESULTS.md from benchmarks/results/")
     args = parser.parse_args()
+    command = "python -m benchmarks " + " ".join(sys.argv[1:])
     if args.report_only:
-        write_report(args.size, None)
+        write_report(command.strip(), None)
         return
+    only = set(args.only.split(",")) if args.only else {"suite", "peers", *MODULES}
     started = time.time()
-    suite.save(suite.run_suite(args.size, args.modes))
-    if args.peers:
-        peers.main(["--copies", str(args.copies * args.size)])
-    write_report(args.size, time.time() - started)
-    print(f"benchmarks finished in {time.time() - started:.0f} s; see benchmarks/RESULTS.md")
+    statuses = {}
+    if "suite" in only:
+        result = suite.run_suite(args.size, args.modes, args.runs)
+        result["provenance"] = provenance(f"python -m benchmarks.suite --size {args.size} --runs {args.runs}")
+        suite.save(result)
+    if args.peers and "peers" in only:
+        peers.main(["--docs", str(args.docs), "--runs", str(args.runs), "--venv", args.venv])
+    for name in MODULES:
+        if name in only:
+            statuses[name] = run_module(name, args.runs)
+            print(f"{name}: {statuses[name]}", flush=True)
+    write_report(command.strip(), time.time() - started, statuses)
+    failed = [n for n, s in statuses.items() if "error" in s]
+    print(f"benchmarks finished in {time.time() - started:.0f} s; see benchmarks/RESULTS.md"
+          + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
