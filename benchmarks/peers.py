@@ -438,7 +438,7 @@ def markdown(result: dict) -> str:
         "signatures (word 5-grams, 128 hash functions) of the kept documents written to disk. One core each, whole process "
         f"timed from outside (imports and model loading included), {result['runs_per_side']} runs per side in turn.",
         "",
-        "| side | docs/CPU s min | docs/CPU s median | CPU s median | wall s min | wall s median | start-up share | after LID | after filters | signature MB | peak RSS MB | vs datatrove |",
+        "| side | docs/CPU s (slowest run) | docs/CPU s (median) | CPU s median | wall s min | wall s median | start-up share | after LID | after filters | signature MB | peak RSS MB | vs datatrove |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, run in result["runs"].items():
@@ -472,6 +472,9 @@ def markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+TITLE = "Peer comparison on equal work: datatrove, this project and the floor (one core)"
+
+
 def main(argv: list[str] | None = None) -> dict | None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.peers", description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=30_000, help="distinct documents in the input (a real WET file holds ~30,000)")
@@ -479,8 +482,13 @@ def main(argv: list[str] | None = None) -> dict | None:
     parser.add_argument("--venv", default=DATATROVE_VENV, help="virtual environment with datatrove installed")
     parser.add_argument("--sides", default=",".join(SIDES), help="comma-separated subset of: " + ",".join(SIDES))
     parser.add_argument("--quick", action="store_true", help="1,500 documents, 1 run, printed only (results files untouched)")
+    parser.add_argument("--report-only", action="store_true", help="only rewrite benchmarks/peers.md from results/peers.json")
     parser.add_argument("--run", nargs="+", help=argparse.SUPPRESS)  # internal: one timed side of the comparison
     args = parser.parse_args(argv)
+    if args.report_only:
+        result = json.loads(results_path("peers").read_text())
+        write_markdown("peers", TITLE, markdown(result), result["machine"], result.get("provenance"))
+        return result
     if args.run:
         side, folder, out, *overrides = args.run
         run = {"floor": run_floor, "loop": run_ours_loop}.get(side)
@@ -498,8 +506,7 @@ def main(argv: list[str] | None = None) -> dict | None:
     text = markdown(result)
     if not args.quick:
         results_path("peers").write_text(json.dumps(result, indent=2) + "\n")
-        write_markdown("peers", "Peer comparison on equal work: datatrove, this project and the floor (one core)", text,
-                       result["machine"], result["provenance"])
+        write_markdown("peers", TITLE, text, result["machine"], result["provenance"])
     print(text)
     return result
 
