@@ -42,13 +42,13 @@ def batched(sets, num_perm, seed):
 
 
 def best_of(fn, *args, repeat=3):
-    """(min, median) seconds of `repeat` runs, and the result: the minimum is the least disturbed run of a
-    shared machine, the median says how far the others were from it."""
+    """(min, median) CPU seconds of `repeat` runs, and the result: CPU time, as wall time on a shared machine
+    measures the other processes; the minimum is the least disturbed run, the median how far the others were."""
     times = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = time.process_time()
         result = fn(*args)
-        times.append(time.perf_counter() - started)
+        times.append(time.process_time() - started)
     return (min(times), statistics.median(times)), result
 
 
@@ -76,7 +76,7 @@ def main():
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "dedup_throughput.json").write_text(json.dumps(result, indent=2) + "\n")
     (Path(__file__).parent / "dedup_throughput.md").write_text(
-        "# MinHash signature throughput (one core)\n\n"
+        "# MinHash signature throughput (one core, CPU time)\n\n"
         f"{n} documents, {result['mean_shingles']} word-5-gram shingles each on average, {config.num_perm} permutations. "
         "`.venv/bin/python -m benchmarks.dedup_throughput`\n\n"
         "3 runs of each; min is the fastest run's rate (best), median the median run's.\n\n"
