@@ -12,8 +12,9 @@ runs, each in its own process:
 then stamps each result (Markdown and JSON) with the command, the commit and the machine, and writes
 benchmarks/RESULTS.md. Timed benchmarks repeat their runs (--runs, min and median reported, or best
 of N where the module says so); the dedup quality and shuffle figures are counts, the same on every run.
-On 2 quiet cores the default takes about 90 minutes, most of it the peer comparison (30,000 documents,
-3 runs of 5 sides; datatrove alone is about 2/3 of it).
+On 2 quiet cores the default should take about an hour (estimated from the earlier single-run rates, not
+yet measured whole): the peer comparison about 45 minutes of it (30,000 documents, 3 runs of 5 sides,
+datatrove about 20 minutes), the suite's 3 x (1x, 2x, 4x, and 1x, 4x in memory) builds about 10.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import time
 from pathlib import Path
 
 from benchmarks import peers, suite
-from benchmarks.suite_tools import HERE, RESULTS, machine, machine_line, provenance, provenance_line
+from benchmarks.suite_tools import HERE, RESULTS, machine_line, provenance, provenance_line
 
 # name: (command-line arguments after `python -m benchmarks.<name>`, result Markdown, result JSON)
 MODULES = {
@@ -107,19 +108,23 @@ def write_report(command: str, seconds: float | None, statuses: dict | None = No
         path = suite.results_path(name)
         loaded[name] = json.loads(path.read_text()) if path.exists() else None
     sections = [("Summary", summary(loaded["suite"], loaded["peers"]))]
+    def made(result: dict) -> str:
+        """Each section names its own run: sections of one report may come from different runs."""
+        head = provenance_line(result["provenance"]) + " " if "provenance" in result else "(run before results named their commit) "
+        return head + machine_line(result["machine"]) + "\n\n"
+
     if loaded["suite"]:
-        sections.append(("Stage throughput, scaling and runner modes", suite.markdown(loaded["suite"])))
+        sections.append(("Stage throughput, scaling and runner modes", made(loaded["suite"]) + suite.markdown(loaded["suite"])))
     if loaded["peers"] and "cost_model" in loaded["peers"]:
-        sections.append(("Peer comparison on equal work (one core)", peers.markdown(loaded["peers"])))
+        sections.append(("Peer comparison on equal work (one core)", made(loaded["peers"]) + peers.markdown(loaded["peers"])))
     others = [f"- benchmarks/{md or 'results/' + js}: `python -m benchmarks.{n}`"
               + (f" (failed in this run: {statuses[n]['error']})" if statuses and "error" in statuses.get(n, {}) else "")
               for n, (_, md, js) in MODULES.items()]
     sections.append(("The other benchmarks", "\n".join(others) + "\n"))
-    m = (loaded["suite"] or loaded["peers"] or {}).get("machine") or machine()
     took = f" in {seconds:.0f} s" if seconds else ""
     body = "\n".join(f"## {title}\n\n{text}" for title, text in sections)
     prov = provenance(command)
-    (HERE / "RESULTS.md").write_text(f"# Benchmark results\n\n{provenance_line(prov)}{took}\n\n{machine_line(m)}\n\n{body}")
+    (HERE / "RESULTS.md").write_text(f"# Benchmark results\n\n{provenance_line(prov)}{took}\n\n{body}")
 
 
 def main() -> None:
