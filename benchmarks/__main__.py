@@ -24,7 +24,6 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from benchmarks import peers, suite
 from benchmarks.suite_tools import HERE, RESULTS, machine_line, provenance, provenance_line

@@ -201,7 +201,7 @@ def run_floor(folder: str, out: str) -> dict:
     with open(f"{out}/floor.sig", "wb") as sig_file:
         def flush(batch):
             nonlocal after_langid, after_filters
-            labels, scores = model.predict([t.replace("\n", " ") for t in batch])
+            _, scores = model.predict([t.replace("\n", " ") for t in batch])
             kept = [t for t, s in zip(batch, scores) if s[0] >= MIN_SCORE]
             after_langid += len(kept)
             good = []
@@ -463,7 +463,7 @@ def markdown(result: dict) -> str:
                   + ", ".join(f"{stage} {seconds}" for stage, seconds in stages.items()) + "."]
     cost = result["cost_model"]
     if cost["core_hours"]:
-        lines += ["", f"### Cost of a CommonCrawl snapshot (derived)", "",
+        lines += ["", "### Cost of a CommonCrawl snapshot (derived)", "",
                   f"{cost['snapshot_wet_files']:,} WET files x {cost['docs_per_wet_file']:,} documents = "
                   f"{cost['snapshot_documents'] / 1e9:.1f} billion documents, at each side's median rate above, for this work "
                   "(read, language ID, filters, MinHash signatures; linear in documents):", "",

@@ -24,10 +24,8 @@ import platform
 import shutil
 import tempfile
 import time
-from pathlib import Path
 from collections import Counter
 
-import fastwarc
 import warcio
 from fastwarc.warc import ArchiveIterator as FastIterator
 from warcio.archiveiterator import ArchiveIterator as WarcioIterator

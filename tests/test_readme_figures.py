@@ -103,7 +103,7 @@ def figures(statement: str) -> list[tuple[str, float, float, bool]]:
     text = re.sub(r"et al\.?,? \d{4}", " ", text)
     out = []
     for m in NUMBER.finditer(text):
-        approx, digits, percent, times = m.groups()
+        _, digits, percent, _ = m.groups()
         value = float(digits.replace(",", ""))
         if "." in digits:
             tolerance = 0.5 * 10 ** -len(digits.split(".")[1])
