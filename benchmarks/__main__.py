@@ -120,10 +120,10 @@ def write_report(command: str, seconds: float | None, statuses: dict | None = No
               + (f" (failed in this run: {statuses[n]['error']})" if statuses and "error" in statuses.get(n, {}) else "")
               for n, (_, md, js) in MODULES.items()]
     sections.append(("The other benchmarks", "\n".join(others) + "\n"))
-    took = f" in {seconds:.0f} s" if seconds else ""
+    took = f", in {seconds:.0f} s" if seconds else ""
     body = "\n".join(f"## {title}\n\n{text}" for title, text in sections)
     prov = provenance(command)
-    (HERE / "RESULTS.md").write_text(f"# Benchmark results\n\n{provenance_line(prov)}{took}\n\n{body}")
+    (HERE / "RESULTS.md").write_text(f"# Benchmark results\n\n{provenance_line(prov).rstrip('.')}{took}.\n\n{body}")
 
 
 def main() -> None:
