@@ -7,12 +7,12 @@ runs, each in its own process:
                     DirectRunner modes (benchmarks/suite.md)
   peers             datatrove vs this project vs the floor on equal work, distinct documents, with the
                     derived cost of a CommonCrawl snapshot (benchmarks/peers.md)
-  filters, extract, readers, dedup_quality, dedup_shuffle, dedup_throughput, langid, bitext
-                    (benchmarks/<name>.md)
+  filters, extract, readers, dedup_quality, dedup_shuffle, dedup_throughput, langid (about 5 minutes),
+                    bitext (about 13: it times three demo builds) (benchmarks/<name>.md)
 then stamps each result (Markdown and JSON) with the command, the commit and the machine, and writes
 benchmarks/RESULTS.md. Timed benchmarks repeat their runs (--runs, min and median reported, or best
 of N where the module says so); the dedup quality and shuffle figures are counts, the same on every run.
-On 2 quiet cores the default should take about an hour (estimated from the earlier single-run rates, not
+On 2 quiet cores the default should take about an hour and a quarter (estimated from the earlier single-run rates, not
 yet measured whole): the peer comparison about 45 minutes of it (30,000 documents, 3 runs of 5 sides,
 datatrove about 20 minutes), the suite's 3 x (1x, 2x, 4x, and 1x, 4x in memory) builds about 10.
 """
@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 
-from benchmarks import peers, suite
+from benchmarks import bitext, peers, suite
 from benchmarks.suite_tools import HERE, RESULTS, machine_line, provenance, provenance_line
 
 # name: (command-line arguments after `python -m benchmarks.<name>`, result Markdown, result JSON)
@@ -36,8 +36,9 @@ MODULES = {
     "dedup_quality": ([], "dedup_quality.md", "dedup_quality.json"),
     "dedup_shuffle": ([], "dedup_shuffle.md", "dedup_shuffle.json"),
     "dedup_throughput": ([], "dedup_throughput.md", "dedup_throughput.json"),
-    "langid": ([], "langid.md", "langid.json"),  # rewritten by the LID work: called by name only
-    "bitext": ([], "bitext.md", "bitext.json"),  # rewritten by the bitext work: called by name only
+    # These two write their own provenance under each table (command, commit, machine): not stamped again.
+    "langid": ([], None, None),
+    "bitext": ([], None, None),
 }
 
 
@@ -103,7 +104,7 @@ def summary(suite_result: dict | None, peers_result: dict | None) -> str:
 def write_report(command: str, seconds: float | None, statuses: dict | None = None) -> None:
     """benchmarks/RESULTS.md from the saved JSON results."""
     loaded = {}
-    for name in ("suite", "peers"):
+    for name in ("suite", "peers", "bitext"):
         path = suite.results_path(name)
         loaded[name] = json.loads(path.read_text()) if path.exists() else None
     sections = [("Summary", summary(loaded["suite"], loaded["peers"]))]
@@ -116,6 +117,8 @@ def write_report(command: str, seconds: float | None, statuses: dict | None = No
         sections.append(("Stage throughput, scaling and runner modes", made(loaded["suite"]) + suite.markdown(loaded["suite"])))
     if loaded["peers"] and "cost_model" in loaded["peers"]:
         sections.append(("Peer comparison on equal work (one core)", made(loaded["peers"]) + peers.markdown(loaded["peers"])))
+    if loaded["bitext"]:
+        sections.append(("Bitext mining: quality and cost", bitext.markdown(loaded["bitext"]).replace("\n## ", "\n### ")))
     others = [f"- benchmarks/{md or 'results/' + js}: `python -m benchmarks.{n}`"
               + (f" (failed in this run: {statuses[n]['error']})" if statuses and "error" in statuses.get(n, {}) else "")
               for n, (_, md, js) in MODULES.items()]
@@ -133,6 +136,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="timed runs per measurement (min and median reported)")
     parser.add_argument("--no-modes", dest="modes", action="store_false", help="skip in-memory vs multi-processing")
     parser.add_argument("--no-peers", dest="peers", action="store_false", help="skip the peer comparison")
+    parser.add_argument("--no-bitext", dest="bitext", action="store_false", help="skip the bitext benchmark (about 13 minutes)")
+    parser.add_argument("--no-langid", dest="langid", action="store_false", help="skip the language-ID benchmark (about 5 minutes)")
     parser.add_argument("--only", help="comma-separated names: suite, peers, " + ", ".join(MODULES))
     parser.add_argument("--venv", default=peers.DATATROVE_VENV, help="virtual environment with datatrove installed")
     parser.add_argument("--report-only", action="store_true", help="only rewrite RESULTS.md from benchmarks/results/")
@@ -142,6 +147,7 @@ def main() -> None:
         write_report(command.strip(), None)
         return
     only = set(args.only.split(",")) if args.only else {"suite", "peers", *MODULES}
+    only -= {name for name, wanted in (("bitext", args.bitext), ("langid", args.langid)) if not wanted}
     started = time.time()
     statuses = {}
     if "suite" in only:

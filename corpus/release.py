@@ -124,6 +124,50 @@ def _rebalancing_sentence(rebalance: Mapping[str, Any]) -> str:
             f"{caps.min_documents:,} documents or {caps.min_chars:,} characters kept is held back: never up-sampled.")
 
 
+def _share(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def langid_quality(manifest: Mapping[str, Any], measured: Mapping[str, Any] | None = None) -> list[str]:
+    """The card's language-ID section: per-language precision and recall of the build's identifier,
+    as measured on the benchmark's test split (corpus/langid/calibration.json), for the release's languages."""
+    from corpus.langid import calibration
+
+    measured = measured if measured is not None else calibration()
+    langid = manifest["config"].get("langid") or {}
+    identifier = langid.get("identifier", "ensemble")
+    langs = sorted(lang for lang, v in manifest["languages"].items() if v.get("written"))
+    out = ["## Language identification quality", ""]
+    if langid.get("model"):
+        return out + [f"Language ID used the fastText model `{langid['model']}`, which the project's benchmark does not measure.", ""]
+    figures = measured["systems"].get(identifier, {})
+    thresholds = measured["thresholds"]
+    same = identifier != "ensemble" or (
+        langid.get("ensemble_threshold", thresholds["ensemble_threshold"]) == thresholds["ensemble_threshold"]
+        and langid.get("min_score_per_lang", thresholds["min_score_per_lang"]) == thresholds["min_score_per_lang"]
+    )
+    out += [
+        f"Language ID: `{identifier}`. Precision and recall per language as measured by {measured['benchmark']} "
+        f"(commit {measured['commit']}, {measured['date']}) on its test split: paragraphs of real Wikipedia dumps "
+        "labelled by their wiki, kana lines of a real CommonCrawl WET file, and sentences written for the project. "
+        "Strict counts only the exact label; lenient also the macrolanguage (e.g. `hbs_Latn` for Croatian). "
+        "Recall is of the language's items (n); precision is of the items given its label. A language with few items "
+        "(n under 10) is barely measured; \"not measured\" means no test item."
+        + ("" if same else " This build's thresholds differ from the calibrated defaults the figures were measured with."),
+        "",
+        _table(
+            ["language", "n", "precision (strict)", "recall (strict)", "precision (lenient)", "recall (lenient)"],
+            (
+                [lang, f["items"], _share(f["precision_strict"]), _share(f["recall_strict"]), _share(f["precision_lenient"]), _share(f["recall_lenient"])]
+                if (f := figures.get(lang)) else [lang, 0, "not measured", "", "", ""]
+                for lang in langs
+            ),
+        ),
+        "",
+    ]  # fmt: skip
+    return out
+
+
 def dataset_card(manifest: Mapping[str, Any]) -> str:
     """README.md of a release, generated from its manifest: a YAML header, then the description."""
     docs = manifest["documents"]
@@ -190,6 +234,7 @@ def dataset_card(manifest: Mapping[str, Any]) -> str:
             ),
             "",
         ]
+    parts += langid_quality(manifest)
     parts += [
         "## Fields",
         "",

@@ -2,8 +2,13 @@
 
     documents ─┬─ Wikipedia articles joined by langlinks ─┐
                └─ web pages whose URLs differ by language ─┴─ candidate pairs
-    candidate pairs ─ first pass (no lexicon) ─ Dice counts by shuffle ─ lexicon per language pair
-    candidate pairs + lexicon ─ DP alignment ─ filters ─ duplicate pairs ─ OUT/bitext/<l1>-<l2>/part-*.parquet
+    neural encoder (e5, the default):
+      documents of the candidate pairs ─ split, encode once each (batched; model loaded in DoFn.setup)
+      candidate pairs joined with both encoded documents ─ DP alignment ─ filters
+    lexical encoder:
+      candidate pairs ─ first pass (no lexicon) ─ Dice counts by shuffle ─ lexicon per language pair
+      candidate pairs + lexicon ─ DP alignment ─ filters
+    ─ duplicate pairs ─ OUT/bitext/<l1>-<l2>/part-*.parquet
 
 `MineBitext` is used by `corpus build` (on the kept documents) and by `corpus mine`
 (on the documents of an existing release).
@@ -25,7 +30,8 @@ from corpus import release
 from corpus.bitext import filters
 from corpus.bitext.candidates import title_key, url_language_key, wiki_lang_code
 from corpus.bitext.lexical import cooccurrences, dice, lexicon_from_entries
-from corpus.bitext.mine import confident_pairs, mine_document_pair, orient, pair_name
+from corpus.bitext.encoders import load_encoder
+from corpus.bitext.mine import confident_pairs, encode_sides, mine_document_pair, mine_sides, orient, pair_name, split_document
 from corpus.config import Bitext, Read
 from corpus.schema import BITEXT_SCHEMA, BitextPair, COMMONCRAWL, Document, Drop, WIKIPEDIA, is_a
 from corpus.sources import langlinks
@@ -210,6 +216,67 @@ class EstimateLexicons(beam.PTransform):
         )
 
 
+# ---------------------------------------------------------------- neural encoding
+class EncodeDocuments(beam.DoFn):
+    """Batches of documents -> (doc id, Side with its sentence vectors); the model is loaded once per worker."""
+
+    def __init__(self, config: Bitext):
+        self.config = config
+
+    def setup(self):
+        self.encoder = load_encoder(self.config)
+
+    def process(self, docs):
+        for side in encode_sides([split_document(d) for d in docs], self.encoder, self.config):
+            yield side.doc.id, side
+
+
+class AlignEncoded(beam.PTransform):
+    """Candidate pairs -> BitextPairs and Drops: each document split and encoded once, however many
+    language pairs it is in, then joined back to its candidate pairs by id (two shuffles)."""
+
+    def __init__(self, config: Bitext):
+        super().__init__()
+        self.config = config
+
+    def expand(self, candidates):
+        config = self.config
+        encoded = (
+            candidates
+            | "Documents" >> beam.FlatMap(lambda c: [(c[0][0].id, c[0][0]), (c[0][1].id, c[0][1])])
+            | "OncePerDocument" >> beam.CombinePerKey(lambda docs: min(docs, key=lambda d: d.id))
+            | "DocumentValues" >> beam.Values()
+            # Sentences of several documents share one call of the encoder (size: paragraphs, a proxy for sentences).
+            | "Batch" >> beam.BatchElements(min_batch_size=config.batch_size, max_batch_size=4 * config.batch_size,
+                                             element_size_fn=lambda d: max(1, d.text.count("\n") + 1))
+            | "Encode" >> beam.ParDo(EncodeDocuments(config)).with_output_types(Any)
+        )
+        by_src = candidates | "BySrc" >> beam.Map(lambda c: (c[0][0].id, (c[0][1].id, c[1]))).with_output_types(Any)
+
+        def with_src(key_groups):
+            _, groups = key_groups
+            side = next(iter(groups["side"]), None)  # every candidate's documents were encoded
+            for tgt_id, method in groups["candidate"]:
+                yield tgt_id, (side, method)
+
+        def with_tgt(key_groups):
+            _, groups = key_groups
+            side = next(iter(groups["side"]), None)
+            for src_side, method in groups["candidate"]:
+                yield from mine_sides(src_side, side, method, config)
+
+        half = (
+            {"candidate": by_src, "side": encoded}
+            | "JoinSrc" >> beam.CoGroupByKey()
+            | "WithSrc" >> beam.FlatMap(with_src).with_output_types(Any)
+        )
+        return (
+            {"candidate": half, "side": encoded}
+            | "JoinTgt" >> beam.CoGroupByKey()
+            | "Mine" >> beam.FlatMap(with_tgt).with_output_types(Any)
+        )
+
+
 # ---------------------------------------------------------------- mining
 def _drop_duplicates(key_pairs):
     _, pairs = key_pairs
@@ -317,14 +384,17 @@ class MineBitext(beam.PTransform):
         stats.append(candidates | "CandidateStats" >> beam.Map(
             lambda c: (f"bitext_candidates|{pair_name(c[0][0].lang, c[0][1].lang)}|{c[1]}", 1)))
 
-        lexicons = candidates | "EstimateLexicons" >> EstimateLexicons(config)
+        if config.encoder == "lexical":
+            lexicons = candidates | "EstimateLexicons" >> EstimateLexicons(config)
 
-        def mine(candidate, lexicons):
-            (src, tgt), method = candidate
-            lexicon = lexicons.get(pair_name(src.lang, tgt.lang))
-            yield from mine_document_pair(src, tgt, method, config, lexicon)
+            def mine(candidate, lexicons):
+                (src, tgt), method = candidate
+                lexicon = lexicons.get(pair_name(src.lang, tgt.lang))
+                yield from mine_document_pair(src, tgt, method, config, lexicon)
 
-        results = candidates | "Align" >> beam.FlatMap(mine, lexicons=beam.pvalue.AsDict(lexicons))
+            results = candidates | "Align" >> beam.FlatMap(mine, lexicons=beam.pvalue.AsDict(lexicons))
+        else:
+            results = candidates | "Align" >> AlignEncoded(config)
         mined = results | "Align/Pairs" >> beam.Filter(lambda item: is_a(item, BitextPair))
         drops.append(results | "Align/Drops" >> beam.Filter(lambda item: is_a(item, Drop)))
         by_text = (

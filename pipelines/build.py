@@ -39,24 +39,22 @@ PACKAGES = ("apache-beam", "pyarrow", "datasketch", "fasttext-numpy2-wheel", "se
 
 
 def keep_documents(p: beam.Pipeline, config: BuildConfig):
-    """read -> language ID -> quality filter -> dedup: (read, kept, [dropped...], [stats...])."""
+    """read -> language ID -> quality filter -> dedup: (documents read, documents kept, [drops], [statistics])."""
     inputs = config.inputs.model_dump(include={"wet", "warc", "wikipedia"})
-    docs, read_dropped, read_stats = p | "Read" >> ReadDocuments(inputs, config.read)
-    read = docs
-    language_id = IdentifyLanguage(config.langid)  # its .stats count split parts, removed lines, disagreements
-    after_langid, langid_dropped = docs | "LanguageID" >> language_id
-    after_filters, filter_dropped = after_langid | "QualityFilter" >> QualityFilter(config.filters)
-    dropped = [read_dropped, langid_dropped, filter_dropped]
-    stats = [read_stats, language_id.stats]  # (key, amount) PCollections of the stages: "kind|key" summed into the manifest
-    kept, dedup_dropped, dedup_stats = after_filters | "Dedup" >> Deduplicate(config.dedup)
-    dropped.append(dedup_dropped)
-    stats.append(dedup_stats)
-    # Documents out of each stage: a count that does not add up points at the stage that lost it.
+    read = p | "Read" >> ReadDocuments(inputs, config.read)
+    identified = read.kept | "LanguageID" >> IdentifyLanguage(config.langid)
+    filtered = identified.kept | "QualityFilter" >> QualityFilter(config.filters)
+    deduplicated = filtered.kept | "Dedup" >> Deduplicate(config.dedup)
+    stages = {"read": read, "langid": identified, "filter": filtered, "dedup": deduplicated}
+    dropped = [stage.dropped for stage in stages.values()]
+    stats = [stage.stats for stage in stages.values()]  # ("kind|key", amount), summed into the manifest
+    # Documents out of each stage (dedup counts its own three): a count that does not add up points at
+    # the stage that lost it; the same counts feed the progress line.
     work = FileSystems.join(config.output.dir, WORK_DIR)
-    for stage, out in (("read", read), ("langid", after_langid), ("filter", after_filters)):
-        stats.append(out | f"Count/{stage}" >> beam.ParDo(CountStage(work, stage)))
-    _ = kept | "Count/kept" >> beam.ParDo(CountStage(work, "kept", statistic=False))  # for the progress line only
-    return read, kept, dropped, stats
+    for name in ("read", "langid", "filter"):
+        stats.append(stages[name].kept | f"Count/{name}" >> beam.ParDo(CountStage(work, name)))
+    _ = deduplicated.kept | "Count/kept" >> beam.ParDo(CountStage(work, "kept", statistic=False))
+    return read.kept, deduplicated.kept, dropped, stats
 
 
 def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import apache_beam as beam
+from apache_beam.pvalue import PCollection
 
 from corpus.schema import Document, Drop, Stat, is_a
+
+
+class StageOutput(NamedTuple):
+    """What every stage returns: the documents it keeps, Drops for the others, ("kind|key", amount) statistics."""
+
+    kept: PCollection
+    dropped: PCollection
+    stats: PCollection
 
 
 def split_stats(results, label: str):
@@ -20,8 +29,8 @@ def split_stats(results, label: str):
     return main, stats
 
 
-def split_outputs(pcoll, label: str, fn):
-    """Apply a DoFn or callable yielding Documents, Drops and Stats; returns (kept, dropped, stats).
+def split_outputs(pcoll, label: str, fn) -> StageOutput:
+    """Apply a DoFn or callable yielding Documents, Drops and Stats; returns them as a StageOutput.
 
     One output stream split by type rather than tagged outputs: the DaskRunner merges
     tagged outputs into the main one. The filters fuse with the step, so the split
@@ -32,7 +41,7 @@ def split_outputs(pcoll, label: str, fn):
     kept = results | f"{label}/Kept" >> beam.Filter(lambda item: is_a(item, Document)).with_output_types(Document)
     dropped = results | f"{label}/Dropped" >> beam.Filter(lambda item: is_a(item, Drop)).with_output_types(Drop)
     _, stats = split_stats(results, label)
-    return kept, dropped, stats
+    return StageOutput(kept, dropped, stats)
 
 
 def drop(stage: str, why: str, doc: Document) -> Drop:

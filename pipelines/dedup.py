@@ -28,7 +28,7 @@ from corpus.dedup.exact import exact_key, survivor_of
 from corpus.dedup.minhash import band_keys, lsh_bands, shingles, signatures, sketch_jaccard, verification_sketch
 from corpus.dedup.paragraph import paragraph_hashes, strip_paragraphs
 from corpus.schema import Document, Stat, with_text
-from pipelines.common import drop, split_outputs, split_stats
+from pipelines.common import StageOutput, drop, split_outputs, split_stats
 from pipelines.stats import stage_key
 
 
@@ -47,26 +47,24 @@ class Deduplicate(beam.PTransform):
             (self.config.paragraph, "Paragraph", ParagraphDedup),
         ):
             if enabled:
-                docs, stage_dropped, stage_stats = docs | name >> stage(self.config, with_stats=True)
+                docs, stage_dropped, stage_stats = docs | name >> stage(self.config)
                 dropped.append(stage_dropped)
                 stats += [stage_stats, docs | f"Count{name}" >> beam.Map(lambda _, key=stage_key(f"dedup/{name.lower()}"): (key, 1))]
         pipeline = docs.pipeline
         dropped = dropped | "AllDedupDrops" >> beam.Flatten(pipeline=pipeline)
         removed = dropped | "RemovedPerLanguage" >> beam.Map(lambda d: (f"dedup_removed|{d.reason[6:]}|{d.lang}", 1))
-        return docs, dropped, (stats + [removed]) | "AllDedupStats" >> beam.Flatten(pipeline=pipeline)
+        return StageOutput(docs, dropped, (stats + [removed]) | "AllDedupStats" >> beam.Flatten(pipeline=pipeline))
 
 
 class _Stage(beam.PTransform):
-    """A dedup stage: (kept, dropped), or (kept, dropped, statistics) with_stats."""
+    """A dedup stage: a StageOutput."""
 
-    def __init__(self, config: Dedup | None = None, with_stats: bool = False):
+    def __init__(self, config: Dedup | None = None):
         super().__init__()
         self.config = config or Dedup()
-        self.with_stats = with_stats
 
     def expand(self, docs):
-        kept, dropped, stats = self.stage(docs)
-        return (kept, dropped, stats) if self.with_stats else (kept, dropped)
+        return StageOutput(*self.stage(docs))
 
 
 class ExactDedup(_Stage):

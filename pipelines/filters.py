@@ -38,5 +38,4 @@ class QualityFilter(beam.PTransform):
         self.config = config
 
     def expand(self, docs):
-        kept, dropped, _ = split_outputs(docs, "ApplyRules", _Judge(self.config))
-        return kept, dropped
+        return split_outputs(docs, "ApplyRules", _Judge(self.config))

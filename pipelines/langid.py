@@ -49,17 +49,15 @@ class _Identify(beam.DoFn):
 
 
 class IdentifyLanguage(beam.PTransform):
-    """Language ID per paragraph and document; returns (kept, dropped); `.stats` holds ("kind|key", amount)."""
+    """Language ID per paragraph and document; its statistics count split parts, removed lines, disagreements."""
 
     def __init__(self, config: LangId):
         super().__init__()
         self.config = config
-        self.stats = None
 
     def expand(self, docs):
         batches = docs | "Batch" >> beam.BatchElements(min_batch_size=16, max_batch_size=self.config.batch_size)
-        kept, dropped, self.stats = split_outputs(batches, "Predict", _Identify(self.config))
-        return kept, dropped
+        return split_outputs(batches, "Predict", _Identify(self.config))
 
 
 def identifier_config(model: str | None, overrides: LangId = LangId()) -> LangId:

@@ -91,11 +91,7 @@ class _ReadFile(beam.DoFn):
             yield Drop(READ_UNREADABLE_FILE, "", SOURCE_OF_KIND[kind], offset_detail(name, 0, str(e)))
             return
         with stream:
-            if piece is None:
-                items = read_file(kind, stream, name, self.options)
-            else:
-                items = multistream.read_piece(stream, name, multistream.Piece(*piece), self.options)
-            for item in items:
+            for item in read_file(kind, stream, name, self.options, piece):
                 if is_a(item, Drop) and item.reason in FILE_LEVEL_REASONS:
                     logging.warning("%s %s", item.reason, item.detail)  # the file and offset, for whoever looks
                     yield Stat(f"{DAMAGED_FILES}|{item.detail.partition('@')[0]}|{item.reason}")

@@ -18,6 +18,8 @@ def demo(tmp_path_factory):
         [sys.executable, "-m", "pipelines.cli", "demo", "--out", str(out)], capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    # What the user sees: a few lines at most from the runner, not one per record or per worker.
+    assert result.stderr.count("WARNING") < 20, result.stderr[-3000:]
     return out, result.stdout, json.loads((out / "manifest.json").read_text())
 
 

@@ -47,7 +47,7 @@ def test_demo_pairs_are_the_planted_translations_and_nothing_else(demo, truth):
         src, tgt = where.get((row["src_lang"], row["src_text"])), where.get((row["tgt_lang"], row["tgt_text"]))
         # No heading, reference list, filler sentence or misaligned line is ever paired.
         assert src is not None and src == tgt, (row["src_text"], row["tgt_text"])
-        assert row["method"] == "wikipedia-langlinks/dp-align/lexical" and row["src_url"] and row["tgt_url"]
+        assert row["method"] == "wikipedia-langlinks/dp-align/e5" and row["src_url"] and row["tgt_url"]
         found.add((row["src_lang"], row["tgt_lang"], src))
     planted = sum(len(v[l1].sentences) for v in topics.values() for l1 in v for l2 in v if l1 < l2)
     # Some planted articles may leave earlier (language ID, dedup); most pairs must still be found.

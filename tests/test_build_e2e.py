@@ -33,6 +33,7 @@ def test_manifest_reconciles_and_counts_match_the_shards(demo):
     assert rows == {lang: v["written"] for lang, v in manifest["languages"].items() if v["written"]}
     assert docs["written"] == sum(rows.values())
     assert "manifest reconciles" in stdout and "documents read" in stdout
+    assert "documents out of each stage: read " in stdout  # the progress line, every 10 s while the build runs
 
 
 def test_every_demo_language_is_present_and_rebalanced(demo, truth):

@@ -196,10 +196,9 @@ def test_thresholds_global_and_per_language(fasttext):
 def test_pipeline_stage_counts_split_parts():
     page = web("\n".join(SWAHILI_PAGE[:1] + ENGLISH_PAGE + SWAHILI_PAGE[2:]))
     with TestPipeline() as p:
-        stage = IdentifyLanguage(LangId())
-        kept, dropped = p | beam.Create([page]) | stage
+        kept, dropped, stats = p | beam.Create([page]) | IdentifyLanguage(LangId())
         assert_that(kept | "Langs" >> beam.Map(lambda d: d.lang), equal_to(["swh_Latn", "eng_Latn"]), label="kept")
-        assert_that(stage.stats | "Split" >> beam.Filter(lambda s: s[0].startswith("read|")), equal_to([("read|langid/split", 1)]), label="stats")
+        assert_that(stats | "Split" >> beam.Filter(lambda s: s[0].startswith("read|")), equal_to([("read|langid/split", 1)]), label="stats")
 
 
 def test_corpus_langid_command_prints_what_the_build_decides(tmp_path, capsys):
@@ -225,3 +224,116 @@ def test_script_check_accepts_japanese_kana_and_han():
     text = "授業は八時半に始まり、低学年の子どもたちは三時に下校する。"
     assert script_agrees("Jpan", text_script_for("Jpan", text))
     assert script_agrees("Hans", text_script_for("Hans", "今年春天来得很晚，市场上的水果比往年少。"))
+
+
+# Written for this project: a Japanese page with a kanji-only list, and Swahili pages with a reference block.
+JAPANESE_PROSE = [
+    "駅前の商店街では、毎朝七時になるとパン屋が店を開け、焼きたてのパンの香りが通りに広がります。",
+    "週末には近くの公園で小さな市場が開かれ、地元の農家が野菜や果物を売りに来ています。",
+]
+KANJI_LIST = ["物理学", "数理物理学", "原子核物理学", "量子力学", "集合論", "天文学", "地球科学", "方言", "人物", "善福院", "有形文化財建造物", "一般国道"]
+REFERENCES = [
+    "Smith, J. (2004). The history of trade along the coast and the people who lived from it. Oxford University Press.",
+    "Brown, A. B. (1998). What the old harbour towns tell us about the weather and the sea, pp. 45-67. London.",
+    "Miller, R. (2011). How the markets of the coast were built and who was allowed to sell there, vol. 2, pp. 112-130.",
+    "Taylor, K. M. (1987). Boats, winds and the long journeys between the islands. Journal of Maritime History 12: 201-219.",
+]
+
+
+def test_kanji_only_lines_of_a_japanese_page_stay_japanese(fasttext, ensemble):
+    assert any(p.lang.startswith("zho_") for p in ensemble.predict(KANJI_LIST))  # alone, some read as Chinese
+    page = web("\n".join(JAPANESE_PROSE[:1] + KANJI_LIST + JAPANESE_PROSE[1:]))
+    decisions, stats = DocumentLanguage(ensemble, LangId()).identify([page])
+    assert [(d.lang, why) for d, why in decisions] == [("jpn_Jpan", "")]
+    assert decisions[0][0].text == page.text  # nothing split off or removed
+    assert any(key.startswith("langid_han_relabelled|zho_") for key, _ in stats)
+
+
+def test_a_page_of_kanji_lists_with_some_kana_is_japanese(ensemble):
+    page = web("\n".join(KANJI_LIST * 3 + JAPANESE_PROSE[:1]))
+    (doc, why), = DocumentLanguage(ensemble, LangId()).identify([page])[0]
+    assert (doc.lang, why, doc.text) == ("jpn_Jpan", "", page.text)
+    (doc, why), = DocumentLanguage(ensemble, LangId(paragraphs="document")).identify([page])[0]
+    assert doc.lang == "jpn_Jpan"
+
+
+def test_a_chinese_page_quoting_a_japanese_title_stays_chinese(ensemble):
+    chinese = ["今年春天来得很晚，市场上的水果比往年少，价格也比去年高了不少。", "这家书店每个周末都会举办读书会，很多学生和老人都来参加讨论。"]
+    page = web("\n".join(chinese + ["新作アニメ「となりのトトロ」上映中"]))
+    decisions, _ = DocumentLanguage(ensemble, LangId()).identify([page])
+    assert [d.lang for d, why in decisions if not why] == ["zho_Hans"]
+
+
+def test_citation_lines_are_told_from_prose():
+    from corpus.langid.lines import citation_like, list_like
+
+    assert all(citation_like(line) for line in REFERENCES + KANJI_LIST + ["Kantei.go.jp, official site of the Prime Minister"])
+    assert not any(citation_like(line) for line in SWAHILI_PAGE[:1] + ENGLISH_PAGE + JAPANESE_PROSE)
+    assert list_like(REFERENCES, 0.5) and not list_like(ENGLISH_PAGE, 0.5)
+
+
+def test_a_reference_block_is_not_split_off_as_a_document(ensemble):
+    page = web("\n".join(SWAHILI_PAGE[:1] + SWAHILI_PAGE[2:] + REFERENCES))
+    assert sum(map(len, REFERENCES)) >= LangId().min_part_chars  # large enough to have been split off
+    assert {p.lang for p in ensemble.predict(REFERENCES)} == {"eng_Latn"}
+    decisions, stats = DocumentLanguage(ensemble, LangId()).identify([page])
+    assert [(d.lang, why) for d, why in decisions] == [("swh_Latn", "")]
+    assert "Oxford" not in decisions[0][0].text and ("read|langid/split", 1) not in stats
+    assert ("langid_list_parts|eng_Latn", 1) in stats
+    # With the list rule off (list_share above 1) the same block becomes an "English" document.
+    decisions, _ = DocumentLanguage(ensemble, LangId(list_share=1.01)).identify([page])
+    assert sorted(d.lang for d, _ in decisions) == ["eng_Latn", "swh_Latn"]
+
+
+def test_a_list_read_as_a_close_language_joins_its_page():
+    """Ukrainian names read as Russian (second choice Ukrainian) stay on the page; a list in another script is removed."""
+    prose = ["Ця сторінка розповідає про відомих письменників дев'ятнадцятого століття та їхні найважливіші твори."] * 3
+    names = ["Толстой Лев Миколайович", "Чехов Антон Павлович", "Гоголь Микола Васильович", "Франко Іван Якович"] * 3
+    latin = ["Tolstoy, L. (1869). War and Peace. Moscow.", "Chekhov, A. (1904). The Cherry Orchard. Moscow."] * 3
+
+    class Says:  # recorded-style answers: prose Ukrainian, names Russian with Ukrainian second, Latin lines English
+        name = "fixed"
+
+        def predict(self, texts):
+            return [
+                Prediction("ukr_Cyrl", 0.99, "rus_Cyrl", 0.01, "fixed") if t in prose
+                else Prediction("rus_Cyrl", 0.8, "ukr_Cyrl", 0.15, "fixed") if t in names
+                else Prediction("eng_Latn", 0.9, "deu_Latn", 0.05, "fixed")
+                for t in texts
+            ]
+
+    page = web("\n".join(prose + names + latin))
+    decisions, stats = DocumentLanguage(Says(), LangId()).identify([page])
+    (doc, why), = decisions
+    assert (doc.lang, why) == ("ukr_Cyrl", "") and doc.text == "\n".join(prose + names)
+    assert ("langid_list_joined_lines|rus_Cyrl>ukr_Cyrl", len(names)) in stats and ("langid_list_parts|eng_Latn", 1) in stats
+
+
+def test_calibrated_thresholds_are_the_config_defaults():
+    """The defaults are the values benchmarks/langid.py chose, whose figures the dataset card shows."""
+    from corpus.langid import calibration
+
+    chosen = calibration()["thresholds"]
+    assert LangId().ensemble_threshold == chosen["ensemble_threshold"]
+    assert LangId().min_score_per_lang == chosen["min_score_per_lang"]
+    assert EnsembleIdentifier(FastTextIdentifier(), HeliportIdentifier()).threshold == chosen["ensemble_threshold"]
+
+
+def test_dataset_card_shows_language_id_precision_and_recall_of_the_release_languages():
+    from corpus import release
+    from corpus.langid import calibration
+
+    stats = {"read|wikipedia": 3, "kept|jpn_Jpan": 2, "kept_chars|jpn_Jpan": 500, "written|jpn_Jpan": 2, "written_chars|jpn_Jpan": 500,
+             "kept|tgk_Cyrl": 1, "kept_chars|tgk_Cyrl": 300, "written|tgk_Cyrl": 1, "written_chars|tgk_Cyrl": 300}  # fmt: skip
+    config = {"name": "t", "rebalance": {"alpha": 0.3}, "langid": LangId().model_dump()}
+    manifest = release.assemble_manifest(config, {}, stats, {}, [], None, {})
+    card = release.dataset_card(manifest)
+    measured = calibration()["systems"]["ensemble"]["jpn_Jpan"]
+    row = next(line for line in card.splitlines() if line.startswith("| jpn_Jpan |") and "precision" not in line and line.count("|") == 7)
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells == ["jpn_Jpan", str(measured["items"])] + [f"{measured[k]:.2f}" for k in ("precision_strict", "recall_strict", "precision_lenient", "recall_lenient")]
+    assert "| tgk_Cyrl | 0 | not measured |" in card and "differ from the calibrated" not in card
+    manifest["config"]["langid"]["min_score_per_lang"] = {}
+    assert "differ from the calibrated" in release.dataset_card(manifest)
+    manifest["config"]["langid"]["model"] = "gs://models/glotlid.bin"
+    assert "does not measure" in release.dataset_card(manifest)

@@ -427,7 +427,7 @@ WIKIPEDIA_DUMPS = {
 @pytest.mark.parametrize("name", sorted(WIKIPEDIA_DUMPS))
 def test_real_wikipedia_dumps(name, monkeypatch):
     """Counting over every dump, with the (slow) wikitext conversion replaced by a strip to stay fast."""
-    monkeypatch.setattr(wikipedia_module, "wikitext_to_text", lambda text, *names: text.strip())
+    monkeypatch.setattr(wikipedia_module, "convert", lambda text, *names: (text.strip(), []))
     pages, ns0 = WIKIPEDIA_DUMPS[name]
     docs, drops = read_path("wikipedia", f"{WIKI}/{name}")
     counts = reasons(drops)

@@ -8,6 +8,11 @@ is scored as the concatenation it stands for) with a Gale-Church-style length
 agreement and closeness to the diagonal (relative positions, hunalign's prior). The path maximises the sum of (margin - skip_margin) over its
 aligned beads; a sentence is left unaligned (1-0, 0-1) when no bead scores above
 `skip_margin`, which keeps distractor sentences out.
+
+The path is monotonic, so a sentence moved elsewhere in the other document falls off
+it; with `crossed_margin`, sentences left over on both sides are then paired when they
+are each other's best match among the left-overs and their plain cosine margin reaches
+it (the global-mining rule, inside the document pair).
 """
 
 from __future__ import annotations
@@ -45,7 +50,8 @@ def align(
     length_weight: float = 0.3,
     position_weight: float = 0.2,
     skip_margin: float = 1.0,
-    merge_penalty: float = 0.05,
+    merge_penalty: float | tuple[float, float] = 0.05,
+    crossed_margin: float | None = None,
     paragraphs1: Sequence[int] | None = None,
     paragraphs2: Sequence[int] | None = None,
 ) -> list[Bead]:
@@ -54,7 +60,9 @@ def align(
     raw1, raw2: unnormalised sentence vectors (rows), so that sums encode concatenations;
     len1, len2: sentence lengths in characters;
     paragraphs1, paragraphs2: each sentence's paragraph: a 1-2 or 2-1 bead never spans two paragraphs
-    (it would glue a heading to the sentence after it).
+    (it would glue a heading to the sentence after it);
+    merge_penalty: taken off the margin of a bead that joins two sentences, one value or
+    (joining two of the first document's, joining two of the second's).
     """
     n, m = len(raw1), len(raw2)
     if n == 0 or m == 0:
@@ -92,10 +100,11 @@ def align(
         same = np.asarray(paragraphs[:-1]) == np.asarray(paragraphs[1:])
         return np.where(same, 0.0, -np.inf)
 
+    merge1, merge2 = merge_penalty if isinstance(merge_penalty, tuple) else (merge_penalty, merge_penalty)
     beads = {  # (di, dj) -> (margins, similarities)
         (1, 1): (margin(s11, mean1, mean2), s11),
-        (2, 1): (margin(s21, pair_mean1, mean2) - merge_penalty + mergeable(paragraphs1, n)[:, None], s21),
-        (1, 2): (margin(s12, mean1, pair_mean2) - merge_penalty + mergeable(paragraphs2, m)[None, :], s12),
+        (2, 1): (margin(s21, pair_mean1, mean2) - merge1 + mergeable(paragraphs1, n)[:, None], s21),
+        (1, 2): (margin(s12, mean1, pair_mean2) - merge2 + mergeable(paragraphs2, m)[None, :], s12),
     }
     best = np.full((n + 1, m + 1), -np.inf)
     back = np.zeros((n + 1, m + 1, 2), dtype=np.int8)
@@ -124,4 +133,29 @@ def align(
         if di and dj:
             margins, sims = beads[(di, dj)]
             path.append(Bead(tuple(range(i, i + di)), tuple(range(j, j + dj)), float(margins[i, j]), float(sims[i, j])))
-    return path[::-1]
+    path = path[::-1]
+    if crossed_margin is not None:
+        path = sorted(path + _crossed(x1, x2, path, k, crossed_margin))
+    return path
+
+
+def _crossed(x1: np.ndarray, x2: np.ndarray, path: list[Bead], k: int, threshold: float) -> list[Bead]:
+    """1-1 beads between sentences the path left out: mutual best cosine margins >= threshold."""
+    left1 = np.array(sorted(set(range(len(x1))) - {i for b in path for i in b.src}), dtype=np.int64)
+    left2 = np.array(sorted(set(range(len(x2))) - {j for b in path for j in b.tgt}), dtype=np.int64)
+    if len(left1) == 0 or len(left2) == 0:
+        return []
+    cosines = x1 @ x2.T
+    kk = min(k, len(x1), len(x2))
+    # Neighbourhoods over whole documents, as in the path's margins: a left-over sentence
+    # close to everything (a hub) keeps a low margin.
+    mean1 = -np.sort(-cosines, axis=1)[:, :kk].mean(axis=1)
+    mean2 = -np.sort(-cosines, axis=0)[:kk, :].mean(axis=0)
+    margins = cosines / np.maximum((mean1[:, None] + mean2[None, :]) / 2, 1e-6)
+    sub = margins[np.ix_(left1, left2)]
+    out = []
+    for a, b in enumerate(sub.argmax(axis=1)):
+        if sub[:, b].argmax() == a and sub[a, b] >= threshold:
+            i, j = int(left1[a]), int(left2[b])
+            out.append(Bead((i,), (j,), float(sub[a, b]), float(cosines[i, j])))
+    return out

@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from corpus.config import Bitext
-from corpus.text import count_words, fold
+from corpus.text import count_words, fold, is_unspaced
 
 TOO_SHORT = "bitext/too_short"
 LENGTH_RATIO = "bitext/length_ratio"
@@ -40,7 +40,8 @@ def pair_drop_reason(src: str, tgt: str, score: float, config: Bitext) -> str | 
     src_words, tgt_words = count_words(src), count_words(tgt)
     if min(src_words, tgt_words) < config.min_words:
         return TOO_SHORT
-    if max(src_words, tgt_words) / min(src_words, tgt_words) > config.max_length_ratio:
+    # Words and characters (Thai, Chinese, Japanese) are not comparable units: no length ratio between them.
+    if is_unspaced(src) == is_unspaced(tgt) and max(src_words, tgt_words) / min(src_words, tgt_words) > config.max_length_ratio:
         return LENGTH_RATIO
     folded_src, folded_tgt = fold(src), fold(tgt)
     if folded_src == folded_tgt or difflib.SequenceMatcher(None, folded_src, folded_tgt).ratio() > config.max_similarity:
@@ -49,6 +50,6 @@ def pair_drop_reason(src: str, tgt: str, score: float, config: Bitext) -> str | 
         return NUMBER_MISMATCH
     if _URL.search(src) or _URL.search(tgt):
         return URL_OR_BOILERPLATE
-    if score < config.min_score:
+    if score < config.scoring.min_score:
         return LOW_SCORE
     return None

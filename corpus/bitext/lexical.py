@@ -87,6 +87,7 @@ class LexicalEncoder:
     """
 
     name = "lexical"
+    shared_space = False  # a second language's vectors depend on the pair's lexicon
 
     def __init__(self, dim: int = 4096, lexicon: Lexicon | None = None, transliterate: bool = True):
         self.dim = dim

@@ -4,17 +4,24 @@
 
 yields BitextPair records and Drops ("bitext/<why>", lang = "<src>-<tgt>"), one per
 aligned bead, so that beads = pairs + drops for every language pair.
+
+With a neural encoder (one space for all languages) a document is split and encoded once
+(`split_document`, `encode_sides`, batched across documents) and its Side reused in
+every language pair it belongs to (`mine_sides`); the lexical encoder's vectors depend on
+the language pair's lexicon, so it encodes inside each pair.
 """
 
 from __future__ import annotations
 
-from typing import Iterator, NamedTuple
+from typing import Iterator, NamedTuple, Sequence
+
+import numpy as np
 
 from corpus.bitext.align import Bead, align
 from corpus.bitext.encoders import encoder_for
 from corpus.bitext.filters import TOO_LONG, pair_drop_reason
 from corpus.bitext.lexical import Lexicon
-from corpus.bitext.sentences import split_paragraph_sentences
+from corpus.bitext.sentences import split_paragraph_sentences, splits_clauses
 from corpus.config import Bitext
 from corpus.schema import BitextPair, Document, Drop, is_a, make_id
 
@@ -25,11 +32,32 @@ class Side(NamedTuple):
     doc: Document
     sentences: list[str]
     paragraphs: list[int]  # each sentence's paragraph (line of the text)
+    vectors: np.ndarray | None = None  # raw sentence vectors of a shared-space encoder, once encoded
 
     @classmethod
     def of(cls, doc: Document) -> "Side":
         split = split_paragraph_sentences(doc.text, doc.lang)
         return cls(doc, [s for _, s in split], [p for p, _ in split])
+
+
+def split_document(doc: Document) -> Side:
+    return Side.of(doc)
+
+
+def encode_sides(sides: Sequence[Side], encoder, config: Bitext) -> list[Side]:
+    """Sides with their vectors, all sentences of all sides in one batched call of the encoder;
+    a side over config.max_sentences is left unencoded (it will be dropped as too long)."""
+    todo = [s for s in sides if 0 < len(s.sentences) <= config.max_sentences]
+    flat = [sentence for s in todo for sentence in s.sentences]
+    vectors = encoder.encode_raw(flat, "") if flat else None
+    out, start = [], 0
+    for side in sides:
+        if 0 < len(side.sentences) <= config.max_sentences:
+            out.append(side._replace(vectors=vectors[start : start + len(side.sentences)]))
+            start += len(side.sentences)
+        else:
+            out.append(side)
+    return out
 
 
 def pair_name(lang1: str, lang2: str) -> str:
@@ -46,35 +74,50 @@ def joiner(lang: str) -> str:
     return "" if lang.split("_")[-1] in ("Jpan", "Hans", "Hant", "Hani") else " "
 
 
+def _vectors(src: Side, tgt: Side, config: Bitext, lexicon: Lexicon | None) -> tuple[np.ndarray, np.ndarray]:
+    if src.vectors is not None and tgt.vectors is not None:
+        return src.vectors, tgt.vectors
+    if config.encoder == "lexical":
+        return (encoder_for(config, None).encode_raw(src.sentences, src.doc.lang),
+                encoder_for(config, lexicon).encode_raw(tgt.sentences, tgt.doc.lang))
+    src, tgt = encode_sides([src, tgt], encoder_for(config, None), config)
+    return src.vectors, tgt.vectors
+
+
 def _align_pair(src: Side, tgt: Side, config: Bitext, lexicon: Lexicon | None) -> list[Bead]:
-    src_encoder = encoder_for(config, None)
-    tgt_encoder = encoder_for(config, lexicon)
+    if not src.sentences or not tgt.sentences:
+        return []
+    v1, v2 = _vectors(src, tgt, config, lexicon)
+    scoring = config.scoring
     return align(
-        src_encoder.encode_raw(src.sentences, src.doc.lang),
-        tgt_encoder.encode_raw(tgt.sentences, tgt.doc.lang),
+        v1,
+        v2,
         [len(s) for s in src.sentences],
         [len(s) for s in tgt.sentences],
         k=config.k,
-        length_weight=config.length_weight,
-        position_weight=config.position_weight,
-        skip_margin=config.skip_margin,
+        length_weight=scoring.length_weight,
+        position_weight=scoring.position_weight,
+        skip_margin=scoring.skip_margin,
+        merge_penalty=tuple(scoring.clause_merge_penalty if splits_clauses(side.doc.lang) else scoring.merge_penalty
+                            for side in (src, tgt)),
+        crossed_margin=scoring.crossed_margin,
         paragraphs1=src.paragraphs,
         paragraphs2=tgt.paragraphs,
     )
 
 
-def _sides(doc1: Document, doc2: Document, config: Bitext) -> tuple[Side, Side] | Drop:
-    src, tgt = orient(doc1, doc2)
-    sides = Side.of(src), Side.of(tgt)
-    if max(len(s.sentences) for s in sides) > config.max_sentences:
-        return Drop(TOO_LONG, pair_name(src.lang, tgt.lang), src.source, f"{src.id} {tgt.id}")
-    return sides
+def _oriented_sides(side1: Side, side2: Side, config: Bitext) -> tuple[Side, Side] | Drop:
+    src_doc, _ = orient(side1.doc, side2.doc)
+    src, tgt = (side1, side2) if src_doc is side1.doc else (side2, side1)
+    if max(len(s.sentences) for s in (src, tgt)) > config.max_sentences:
+        return Drop(TOO_LONG, pair_name(src.doc.lang, tgt.doc.lang), src.doc.source, f"{src.doc.id} {tgt.doc.id}")
+    return src, tgt
 
 
 def confident_pairs(doc1: Document, doc2: Document, config: Bitext) -> list[tuple[str, str]]:
-    """First pass (no lexicon): the 1-1 sentence pairs aligned with a margin of at least
-    config.confident_margin, and the two titles; the lexicon is re-estimated from them."""
-    sides = _sides(doc1, doc2, config)
+    """First pass of the lexical encoder (no lexicon): the 1-1 sentence pairs aligned with a margin
+    of at least config.confident_margin, and the two titles; the lexicon is re-estimated from them."""
+    sides = _oriented_sides(Side.of(doc1), Side.of(doc2), config)
     if is_a(sides, Drop):
         return []
     src, tgt = sides
@@ -85,11 +128,11 @@ def confident_pairs(doc1: Document, doc2: Document, config: Bitext) -> list[tupl
     return found
 
 
-def mine_document_pair(
-    doc1: Document, doc2: Document, candidates: str, config: Bitext, lexicon: Lexicon | None = None
+def mine_sides(
+    side1: Side, side2: Side, candidates: str, config: Bitext, lexicon: Lexicon | None = None
 ) -> Iterator[BitextPair | Drop]:
-    """The sentence pairs of two documents that translate each other, and the beads dropped."""
-    sides = _sides(doc1, doc2, config)
+    """The sentence pairs of two split (and, for a neural encoder, encoded) documents, and the beads dropped."""
+    sides = _oriented_sides(side1, side2, config)
     if is_a(sides, Drop):
         yield sides
         return
@@ -118,3 +161,28 @@ def mine_document_pair(
             src_title=src.doc.title,
             tgt_title=tgt.doc.title,
         )
+
+
+def mine_document_pair(
+    doc1: Document, doc2: Document, candidates: str, config: Bitext, lexicon: Lexicon | None = None
+) -> Iterator[BitextPair | Drop]:
+    """The sentence pairs of two documents that translate each other, and the beads dropped."""
+    yield from mine_sides(Side.of(doc1), Side.of(doc2), candidates, config, lexicon)
+
+
+def mine_comparable(
+    sentences1: Sequence[str], sentences2: Sequence[str], config: Bitext, encoder=None
+) -> list[tuple[int, int, float]]:
+    """Comparable corpora, no document pairs: (i, j, margin) of sentence pairs found by k-NN ratio
+    margin in both directions over all sentences of the two languages (corpus.bitext.score.mine_global:
+    FAISS when installed and the input is large, exact numpy otherwise), the pair filters applied.
+    Needs a neural encoder (one space for both languages); one process holds both sets of vectors."""
+    from corpus.bitext.encoders import load_encoder
+    from corpus.bitext.lexical import normalise_rows
+    from corpus.bitext.score import mine_global
+
+    encoder = encoder or load_encoder(config)
+    x = normalise_rows(encoder.encode_raw(list(sentences1), ""))
+    y = normalise_rows(encoder.encode_raw(list(sentences2), ""))
+    found = mine_global(x, y, config.k, config.scoring.min_score)
+    return [(i, j, m) for i, j, m in found if not pair_drop_reason(sentences1[i], sentences2[j], m, config)]

@@ -102,9 +102,14 @@ def _split_paragraph(text: str, iso: str, thai_like: bool) -> list[str]:
     return out
 
 
+def splits_clauses(lang: str) -> bool:
+    """Is `lang` split at spaces (Thai, Lao), into clauses rather than sentences?"""
+    return _script(lang) in ("Thai", "Laoo")
+
+
 def split_paragraph_sentences(text: str, lang: str) -> list[tuple[int, str]]:
     """(paragraph number, sentence) for each sentence of a text in `lang`, in order."""
-    iso, thai_like = _iso(lang), _script(lang) in ("Thai", "Laoo")
+    iso, thai_like = _iso(lang), splits_clauses(lang)
     return [(i, s) for i, para in enumerate(text.split("\n")) for s in _split_paragraph(para.strip(), iso, thai_like)]
 
 

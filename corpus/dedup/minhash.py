@@ -34,7 +34,7 @@ def shingles(text: str, word_ngram: int = 5, char_ngram: int = 5) -> set[bytes]:
 
 
 @functools.lru_cache(maxsize=None)
-def lsh_bands(threshold: float, num_perm: int, false_negative_weight: float = 0.5) -> tuple[int, int]:
+def lsh_bands(threshold: float, num_perm: int, false_negative_weight: float) -> tuple[int, int]:
     """(bands, rows) minimising the weighted false positive and negative areas around the threshold."""
     return _optimal_param(threshold, num_perm, 1.0 - false_negative_weight, false_negative_weight)
 

@@ -7,12 +7,19 @@ per-language groups, unsure lines (short, names, numbers) join the document's
 majority language (most characters). Then, by `paragraphs`:
 
 - "split" (default): every group with at least `min_part_chars` characters
-  becomes a document of its own (id = make_id(source, url or title, part text));
+  becomes a document of its own (id = make_id(the record's id, its language));
   smaller groups are removed as lines. A page that gives n parts counts as n
   documents read: its majority part under its source, the n-1 others under
   read|langid/split, so the manifest still reconciles (read = kept + dropped).
 - "majority": only the majority group is kept; the other lines are removed.
 - "document": one prediction for the whole text, nothing removed.
+
+Before grouping, on a page with Japanese evidence (kana), Han-only lines labelled Chinese
+become Japanese (corpus.langid.lines). A minority group made mostly of citation-like lines
+(short items, references) is no section of its own, whatever its size: it joins the page
+when it is in the page's script and its lines name the page's language as their second
+choice (Marathi name lists read as Hindi, Ukrainian names as Russian), else its lines are
+removed (English references on a Bengali page).
 
 Every resulting document then passes the script check (the dominant Unicode
 script must be one its label is written in: relabelled where the language is
@@ -27,11 +34,14 @@ from typing import Iterable, NamedTuple, Sequence
 from corpus.config import LangId
 from corpus.langid.identifiers import Identifier, Prediction
 from corpus.langid.labels import related, script, setting_for
-from corpus.langid.scripts import relabel_for_script, script_agrees, text_script_for
+from corpus.langid.lines import citation_like, could_be_japanese, japanese_page, list_like
+from corpus.langid.scripts import dominant_script, relabel_for_script, script_agrees, text_script_for
 from corpus.schema import Document, make_id, with_text
 from corpus.text import paragraphs
 
 SPLIT_PARTS = "langid/split"  # the read-statistics key of the extra parts of split documents
+JAPANESE = "jpn_Jpan"
+CITATION_WEIGHT = 0.25  # of a citation-like line's characters when the page's majority language is counted
 
 
 class Decision(NamedTuple):
@@ -62,11 +72,17 @@ def _part(doc: Document, lines: list[str], preds: list[Prediction], lang: str, w
 
 
 def _groups(lines: list[str], preds: list[Prediction], line_min_score: float) -> dict[str, list[int]]:
-    """Line indices per language, majority language first; unsure and related lines join the majority."""
-    chars: dict[str, int] = {}
-    for line, p in zip(lines, preds):
-        if p.score >= line_min_score:
-            chars[p.lang] = chars.get(p.lang, 0) + len(line)
+    """Line indices per language, majority language first; unsure and related lines join the majority.
+
+    The majority is the language of most characters of sure lines, those of citation-like lines
+    counting CITATION_WEIGHT, so that a page's references do not outweigh its prose (English
+    references on a Bengali stub) while a page made of lists still goes by its lists.
+    """
+    chars: dict[str, float] = {}
+    sure = [(line, p) for line, p in zip(lines, preds) if p.score >= line_min_score]
+    several = len({p.lang for _, p in sure}) > 1  # only then can citations outweigh the prose
+    for line, p in sure:
+        chars[p.lang] = chars.get(p.lang, 0) + len(line) * (CITATION_WEIGHT if several and citation_like(line) else 1)
     if not chars:  # no line is sure: the label with the most characters
         for line, p in zip(lines, preds):
             chars[p.lang] = chars.get(p.lang, 0) + len(line)
@@ -76,6 +92,14 @@ def _groups(lines: list[str], preds: list[Prediction], line_min_score: float) ->
         sure = p.score >= line_min_score and not related(p.lang, majority)
         groups.setdefault(p.lang if sure else majority, []).append(i)
     return groups
+
+
+class _Groups(dict):
+    """Line indices per language, majority first; `lists` names the groups of citation-like lines to remove."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.lists: set[str] = set()
 
 
 class DocumentLanguage:
@@ -89,26 +113,63 @@ class DocumentLanguage:
         """Decisions (kept documents and drops) and statistics ("kind|key", amount) for a batch."""
         stats: list[tuple[str, int]] = []
         if self.config.paragraphs == "document":
-            parts = [_part(doc, [doc.text], [p], p.lang, True) for doc, p in zip(docs, self.identifier.predict([d.text for d in docs]))]
+            preds = self.identifier.predict([d.text for d in docs])
+            preds = [self._han_text(doc.text, p, stats) if self._japanese(doc.text, [p]) else p for doc, p in zip(docs, preds)]
+            parts = [_part(doc, [doc.text], [p], p.lang, True) for doc, p in zip(docs, preds)]
         else:
             parts = list(self._paragraph_parts(docs, stats))
         return [self._check(part, stats) for part in parts], stats
+
+    def _japanese(self, page: str, preds: list[Prediction]) -> bool:
+        """A page with a Chinese label somewhere and the kana of Japanese (measured once per page)."""
+        return any(p.lang.startswith("zho_") for p in preds) and japanese_page(page, self.config.japanese_kana_share)
+
+    def _han_text(self, text: str, pred: Prediction, stats: list[tuple[str, int]]) -> Prediction:
+        """On a Japanese page, a Chinese label on text that Japanese could have written is Japanese (the page is the evidence)."""
+        if pred.lang.startswith("zho_") and could_be_japanese(text):
+            stats.append((f"langid_han_relabelled|{pred.lang}>{JAPANESE}", 1))
+            return pred._replace(lang=JAPANESE, lang2=pred.lang, lang2_score=pred.score)
+        return pred
 
     def _paragraph_parts(self, docs: Sequence[Document], stats: list[tuple[str, int]]) -> Iterable[Document]:
         lines_of = [paragraphs(doc.text) or [doc.text] for doc in docs]
         preds = iter(self.identifier.predict([line for lines in lines_of for line in lines]))
         for doc, lines in zip(docs, lines_of):
             line_preds = [next(preds) for _ in lines]
-            groups = _groups(lines, line_preds, self.config.line_min_score)
+            if self._japanese(doc.text, line_preds):
+                line_preds = [self._han_text(line, p, stats) for line, p in zip(lines, line_preds)]
+            groups = self._join_lists(lines, line_preds, _groups(lines, line_preds, self.config.line_min_score), stats)
             for n, (lang, idx) in enumerate(groups.items()):
                 chars = sum(len(lines[i]) for i in idx)
-                if n and (self.config.paragraphs == "majority" or chars < self.config.min_part_chars):
+                if n and (self.config.paragraphs == "majority" or chars < self.config.min_part_chars or lang in groups.lists):
                     stats += [(f"langid_removed_lines|{lang}", len(idx)), (f"langid_removed_chars|{lang}", chars)]
                     continue
                 if n:
                     stats += [(f"read|{SPLIT_PARTS}", 1), (f"langid_split_parts|{lang}", 1)]
                 whole = len(groups) == 1
                 yield _part(doc, [lines[i] for i in idx], [line_preds[i] for i in idx], lang, whole, n)
+
+    def _join_lists(self, lines: list[str], preds: list[Prediction], groups: dict[str, list[int]], stats: list[tuple[str, int]]) -> "_Groups":
+        """Minority groups of citation-like lines: joined to the page where it is their likely language, else marked for removal."""
+        majority, *others = groups
+        out = _Groups({majority: list(groups[majority])})
+        page_script = script(majority)
+        for lang in others:
+            idx = groups[lang]
+            part = [lines[i] for i in idx]
+            if not list_like(part, self.config.list_share):
+                out[lang] = idx
+                continue
+            chars = sum(len(line) for line in part)
+            second = sum(len(lines[i]) for i in idx if preds[i].lang2 and related(preds[i].lang2, majority))
+            if 2 * second >= chars and script_agrees(page_script, dominant_script("\n".join(part))):
+                out[majority] = sorted(out[majority] + idx)
+                stats += [(f"langid_list_joined_lines|{lang}>{majority}", len(idx))]
+            else:
+                out[lang] = idx
+                out.lists.add(lang)
+                stats += [(f"langid_list_parts|{lang}", 1)]
+        return out
 
     def _check(self, doc: Document, stats: list[tuple[str, int]]) -> Decision:
         if doc.lid_other:

@@ -105,10 +105,12 @@ class EnsembleIdentifier:
 
     name = "ensemble"
 
-    def __init__(self, fasttext: FastTextIdentifier | None = None, heliport: HeliportIdentifier | None = None, threshold: float = 0.9, per_lang: dict[str, float] | None = None):
+    def __init__(self, fasttext: FastTextIdentifier | None = None, heliport: HeliportIdentifier | None = None, threshold: float | None = None, per_lang: dict[str, float] | None = None):
+        from corpus.config import LangId  # the one place of the default threshold
+
         self.fasttext = fasttext or FastTextIdentifier()
         self.heliport = heliport or HeliportIdentifier()
-        self.threshold = threshold
+        self.threshold = LangId().ensemble_threshold if threshold is None else threshold
         self.per_lang = per_lang or {}
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
@@ -132,7 +134,7 @@ def combine(fast: Prediction, heli: Prediction) -> Prediction:
     return Prediction(heli.lang, heli.score, fast.lang, fast.score, "heliport", fast.lang)
 
 
-def load_identifier(kind: str = "fasttext", model_path: str | None = None, threshold: float = 0.9, per_lang: dict[str, float] | None = None) -> Identifier:
+def load_identifier(kind: str = "fasttext", model_path: str | None = None, threshold: float | None = None, per_lang: dict[str, float] | None = None) -> Identifier:
     """`fasttext`, `heliport` or `ensemble`; `model_path` is the fastText model (lid.176.ftz when None)."""
     if kind == "fasttext":
         return FastTextIdentifier(model_path)

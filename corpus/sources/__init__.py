@@ -25,7 +25,6 @@ offset (the content type, the HTTP status, the namespace, the missing header).
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import BinaryIO, Iterator
 
@@ -55,6 +54,7 @@ READ_WIKIPEDIA_REDIRECT = "read/wikipedia_redirect"
 READ_WIKIPEDIA_NAMESPACE = "read/wikipedia_namespace"  # namespace other than 0 (articles)
 READ_WIKIPEDIA_NOT_WIKITEXT = "read/wikipedia_not_wikitext"  # content model other than wikitext
 READ_WIKIPEDIA_DISAMBIGUATION = "read/wikipedia_disambiguation"  # a disambiguation page (by its templates)
+READ_WIKIPEDIA_UNPARSEABLE = "read/wikipedia_unparseable"  # the wikitext parser failed on the page
 
 READ_REASONS = (
     READ_UNREADABLE_FILE,
@@ -76,6 +76,7 @@ READ_REASONS = (
     READ_WIKIPEDIA_NAMESPACE,
     READ_WIKIPEDIA_NOT_WIKITEXT,
     READ_WIKIPEDIA_DISAMBIGUATION,
+    READ_WIKIPEDIA_UNPARSEABLE,
 )
 
 # Statistic kind naming each damaged input file and what was wrong: "damaged_files|<file>|<what>" -> amount.
@@ -84,20 +85,26 @@ DAMAGED_FILES = "damaged_files"
 # Reasons that concern a file rather than one record: logged with the file and offset.
 FILE_LEVEL_REASONS = frozenset({READ_UNREADABLE_FILE, READ_NOT_WARC, READ_SKIPPED_BYTES, READ_TRUNCATED, READ_CORRUPT, READ_MALFORMED})
 
-_MODULES = {"wet": "corpus.sources.wet", "warc": "corpus.sources.warc", "wikipedia": "corpus.sources.wikipedia"}
+def read_file(
+    kind: str, stream: BinaryIO, path: str, options: Read = Read(), piece: tuple | None = None
+) -> Iterator[Document | Drop | Stat]:
+    """Documents and Drops of one raw (possibly compressed) input file of the given kind, and statistics;
+    with `piece` (multistream.Piece fields), only that piece of a multistream Wikipedia dump."""
+    from corpus.sources import multistream, warc, wet, wikipedia  # here: the readers import this module's reasons
 
-
-def read_file(kind: str, stream: BinaryIO, path: str, options: Read = Read()) -> Iterator[Document | Drop | Stat]:
-    """Documents and Drops of one raw (possibly compressed) input file of the given kind, and statistics."""
-    if kind not in _MODULES:
+    readers = {"wet": wet.read, "warc": warc.read, "wikipedia": wikipedia.read}
+    if kind not in readers:
         raise ValueError(f"unknown input kind {kind!r}; expected one of {KINDS}")
-    records = importlib.import_module(_MODULES[kind]).read(stream, path, options)
+    if piece is not None:
+        records = multistream.read_piece(stream, path, multistream.Piece(*piece), options)
+    else:
+        records = readers[kind](stream, path, options)
     return (_within_limits(item, options) for item in records)
 
 
 def _within_limits(item: Document | Drop, options: Read) -> Document | Drop:
     """A document over the text limits becomes a Drop: later stages never hold more than this per document."""
-    if not isinstance(item, Document):  # a Drop, or a Stat
+    if not isinstance(item, Document):  # a Drop, or a Stat a reader yields beside its records
         return item
     if item.n_chars > options.max_text_chars:
         return Drop(READ_TEXT_TOO_LONG, "", item.source, f"{item.input_file} {item.url or item.title} {item.n_chars} chars")
