@@ -119,7 +119,7 @@ def write_report(command: str, seconds: float | None, statuses: dict | None = No
         sections.append(("Peer comparison on equal work (one core)", made(loaded["peers"]) + peers.markdown(loaded["peers"])))
     if loaded["bitext"]:
         sections.append(("Bitext mining: quality and cost", bitext.markdown(loaded["bitext"]).replace("\n## ", "\n### ")))
-    others = [f"- benchmarks/{md or 'results/' + js}: `python -m benchmarks.{n}`"
+    others = [f"- benchmarks/{md or (f'results/{js}' if js else f'{n}.md')}: `python -m benchmarks.{n}`"
               + (f" (failed in this run: {statuses[n]['error']})" if statuses and "error" in statuses.get(n, {}) else "")
               for n, (_, md, js) in MODULES.items()]
     sections.append(("The other benchmarks", "\n".join(others) + "\n"))
