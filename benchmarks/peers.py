@@ -321,10 +321,10 @@ def run_ours_beam(folder: str, out: str, overrides: list[str]) -> dict:
 
     options = PipelineOptions(["--direct_running_mode=in_memory", "--direct_num_workers=1"])
     with beam.Pipeline(options=options) as p:
-        # Each stage returns the kept documents first (then drops, statistics): only those go on.
-        docs = (p | "Read" >> ReadDocuments(config.inputs.model_dump(include={"wet"})))[0]
-        docs = (docs | "LanguageID" >> IdentifyLanguage(config.langid))[0]
-        docs = (docs | "QualityFilter" >> QualityFilter(config.filters))[0]
+        # Each stage returns a StageOutput (kept, dropped, stats): only the kept documents go on.
+        docs = (p | "Read" >> ReadDocuments(config.inputs.model_dump(include={"wet"}), config.read)).kept
+        docs = (docs | "LanguageID" >> IdentifyLanguage(config.langid)).kept
+        docs = (docs | "QualityFilter" >> QualityFilter(config.filters)).kept
         _ = (docs | "Batch" >> beam.BatchElements(min_batch_size=16, max_batch_size=batch)
              | "Signatures" >> beam.ParDo(WriteSignatures()))
     return {"signatures_written": _rows(out)}
@@ -477,7 +477,7 @@ TITLE = "Peer comparison on equal work: datatrove, this project and the floor (o
 
 def main(argv: list[str] | None = None) -> dict | None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.peers", description=__doc__.split("\n")[0])
-    parser.add_argument("--docs", type=int, default=30_000, help="distinct documents in the input (a real WET file holds ~30,000)")
+    parser.add_argument("--docs", type=int, help="distinct documents in the input (default 30,000, as a real WET file; --quick 1,500)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per side (min and median reported)")
     parser.add_argument("--venv", default=DATATROVE_VENV, help="virtual environment with datatrove installed")
     parser.add_argument("--sides", default=",".join(SIDES), help="comma-separated subset of: " + ",".join(SIDES))
@@ -498,7 +498,8 @@ def main(argv: list[str] | None = None) -> dict | None:
         print(f"skipped: {WET} is not present")
         return None
     if args.quick:
-        args.docs, args.runs = 1_500, 1
+        args.docs, args.runs = args.docs or 1_500, 1
+    args.docs = args.docs or 30_000
     sides = [SIDES[s.strip()] for s in args.sides.split(",")]
     result = compare(args.docs, args.runs, args.venv, sides)
     command = "python -m benchmarks.peers" + (" --quick" if args.quick else f" --docs {args.docs} --runs {args.runs}")
