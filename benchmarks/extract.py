@@ -27,10 +27,11 @@ from fastwarc.warc import WarcRecordType
 from resiliparse.parse.encoding import detect_encoding
 from resiliparse.parse.html import HTMLTree
 
+from benchmarks.suite_tools import SHARED_DATA
 from corpus.sources.archive import WarcItem, decode, records
 from corpus.sources.warc import HTML_TYPES, main_text, parse_http
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "commoncrawl"
+DATA = SHARED_DATA / "commoncrawl"
 SAMPLES = ["CC-MAIN-2020-34-excerpt.warc.gz", "archive-org-2008-example.warc.gz"]
 EXTRACTORS = ["resiliparse", "trafilatura"]
 _BOILERPLATE = (

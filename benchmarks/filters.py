@@ -26,6 +26,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from benchmarks.suite_tools import SHARED_DATA
 from corpus.config import Filters
 from corpus.demo import write_demo_inputs
 from corpus.filters import QualityRules
@@ -34,7 +35,7 @@ from corpus.schema import Document
 from corpus.sources import read_file
 
 ROOT = Path(__file__).resolve().parent
-DATA = ROOT.parents[1] / "shared" / "data"
+DATA = SHARED_DATA
 WET = DATA / "commoncrawl" / "CC-MAIN-2020-50-excerpt.warc.wet.gz"
 WIKIS = ["jawiki-truncated-100k.xml.bz2", "viwiki-truncated-100k.xml.bz2", "bnwiki-truncated-100k.xml.bz2",
          "elwiki-truncated-100k.xml.bz2"]

@@ -24,18 +24,17 @@ import platform
 import shutil
 import tempfile
 import time
-from pathlib import Path
 from collections import Counter
 
-import fastwarc
 import warcio
 from fastwarc.warc import ArchiveIterator as FastIterator
 from warcio.archiveiterator import ArchiveIterator as WarcioIterator
 
+from benchmarks.suite_tools import SHARED_DATA
 from corpus.sources import read_file
 from corpus.sources.compressed import DecompressedStream
 
-DATA = str(Path(__file__).resolve().parents[2] / "shared" / "data" / "commoncrawl")
+DATA = str(SHARED_DATA / "commoncrawl")
 WET = f"{DATA}/CC-MAIN-2020-50-excerpt.warc.wet.gz"
 MALFORMED = f"{DATA}/malformed"
 

@@ -32,9 +32,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks.suite_tools import machine, results_path, run_measured, write_markdown
+from benchmarks.suite_tools import SHARED_DATA, machine, provenance, results_path, run_measured, write_markdown
 
-WET = Path(__file__).resolve().parents[2] / "shared" / "data" / "commoncrawl" / "CC-MAIN-2020-50-excerpt.warc.wet.gz"
+WET = SHARED_DATA / "commoncrawl" / "CC-MAIN-2020-50-excerpt.warc.wet.gz"
 IN_MEMORY = ["--direct_running_mode=in_memory", "--direct_num_workers=1"]
 MULTI_PROCESSING = ["--direct_running_mode=multi_processing", f"--direct_num_workers={os.cpu_count() or 1}"]
 
@@ -190,13 +190,29 @@ def measure_stages(inputs: list[str], work: str, label: str) -> dict:
             "build": run, "manifest_documents": profile["documents"], "steps": rows}
 
 
-def measure_scaling(root: str, work: str, size: int, beam_args: list[str], label: str, factors=(1, 2, 4)) -> dict:
+def measure_scaling(root: str, work: str, size: int, beam_args: list[str], label: str, factors=(1, 2, 4), runs: int = 1) -> dict:
+    """Each factor built `runs` times (in turn, so that a noisy minute hits every size alike): wall, CPU and
+    peak RSS are the medians, with the minima beside them."""
+    import statistics
+
+    measured: dict[int, list[tuple[dict, int]]] = {f: [] for f in factors}
+    for _ in range(runs):
+        for factor in factors:
+            inputs = _inputs_of(f"{root}/scale-{size * factor}")
+            run, manifest = full_build(inputs, work, f"{label}-{factor}x", beam_args)
+            measured[factor].append((run, manifest.get("documents", {}).get("read", 0)))
     rows = []
     for factor in factors:
-        inputs = _inputs_of(f"{root}/scale-{size * factor}")
-        run, manifest = full_build(inputs, work, f"{label}-{factor}x", beam_args)
-        docs = manifest.get("documents", {}).get("read", 0)
-        rows.append({"input": f"{factor}x", "units": size * factor, "documents": docs, **{k: v for k, v in run.items() if k != "output"}})
+        ok = [(r, d) for r, d in measured[factor] if "error" not in r]
+        row = {"input": f"{factor}x", "units": size * factor, "runs": len(measured[factor])}
+        if not ok:
+            rows.append({**row, "documents": 0, "error": measured[factor][-1][0]["error"]})
+            continue
+        row["documents"] = ok[-1][1]
+        for key in ("wall_s", "cpu_s", "peak_rss_mb"):
+            values = [r[key] for r, _ in ok]
+            row[key], row[key + "_min"] = round(statistics.median(values), 2), min(values)
+        rows.append(row)
     base = rows[0]
     for row in rows:
         if "error" not in row and "error" not in base:
@@ -210,7 +226,7 @@ def _inputs_of(folder: str) -> list[str]:
     return json.loads(Path(folder, "inputs.json").read_text())
 
 
-def run_suite(size: int, modes: bool) -> dict:
+def run_suite(size: int, modes: bool, runs: int = 1) -> dict:
     root = tempfile.mkdtemp(prefix="bench-inputs-")
     work = tempfile.mkdtemp(prefix="bench-work-")
     try:
@@ -218,14 +234,14 @@ def run_suite(size: int, modes: bool) -> dict:
             folder = f"{root}/scale-{units}"
             Path(folder).mkdir(parents=True, exist_ok=True)
             Path(folder, "inputs.json").write_text(json.dumps(write_units(folder, units)))
-        result = {"size": size, "machine": machine()}
+        result = {"size": size, "runs": runs, "machine": machine()}
         result["stages"] = {"generated": measure_stages(_inputs_of(f"{root}/scale-{size}"), work, "generated")}
         if WET.exists():
             result["stages"]["real WET"] = measure_stages([f"wet={WET}"], work, "wet")
-        result["scaling"] = measure_scaling(root, work, size, MULTI_PROCESSING, "scaling")
+        result["scaling"] = measure_scaling(root, work, size, MULTI_PROCESSING, "scaling", runs=runs)
         if modes:
             result["modes"] = {
-                "in_memory": measure_scaling(root, work, size, IN_MEMORY, "in-memory", factors=(1, 4)),
+                "in_memory": measure_scaling(root, work, size, IN_MEMORY, "in-memory", factors=(1, 4), runs=runs),
                 "multi_processing": {"runs": [r for r in result["scaling"]["runs"] if r["input"] in ("1x", "4x")]},
             }
         return result
@@ -267,14 +283,16 @@ def markdown(result: dict) -> str:
         lines.append("")
 
     def runs_table(runs):
-        out = ["| input | documents | wall s | CPU s | time ratio | CPU ratio | peak RSS MB | RSS ratio |",
-               "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        out = ["| input | documents | runs | wall s median (min) | CPU s median (min) | time ratio | CPU ratio | peak RSS MB median (min) | RSS ratio |",
+               "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for r in runs:
             if "error" in r:
-                out.append(f"| {r['input']} | failed: {r['error']} | | | | | | |")
+                out.append(f"| {r['input']} | failed: {r['error']} | | | | | | | |")
             else:
-                out.append(f"| {r['input']} | {r['documents']:,} | {r['wall_s']} | {r['cpu_s']} | {r.get('time_ratio', '')} | "
-                           f"{r.get('cpu_ratio', '')} | {r['peak_rss_mb']} | {r.get('rss_ratio', '')} |")
+                def both(key):
+                    return f"{r[key]} ({r[key + '_min']})" if key + "_min" in r else f"{r[key]}"
+                out.append(f"| {r['input']} | {r['documents']:,} | {r.get('runs', 1)} | {both('wall_s')} | {both('cpu_s')} | {r.get('time_ratio', '')} | "
+                           f"{r.get('cpu_ratio', '')} | {both('peak_rss_mb')} | {r.get('rss_ratio', '')} |")
         return out
 
     scaling = result["scaling"]
@@ -291,12 +309,14 @@ def main(argv: list[str] | None = None) -> dict | None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.suite", description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=1, help="demo-input units of the 1x input (2x and 4x scale it)")
     parser.add_argument("--no-modes", dest="modes", action="store_false", help="skip the in-memory vs multi-processing runs")
+    parser.add_argument("--runs", type=int, default=3, help="builds per size and mode (median and min reported)")
     parser.add_argument("--profile", nargs="+", help=argparse.SUPPRESS)  # internal: OUT INPUT...: one profiled build
     args = parser.parse_args(argv)
     if args.profile:
         print(json.dumps(profile_build(args.profile[0], args.profile[1:])))
         return None
-    result = run_suite(args.size, args.modes)
+    result = run_suite(args.size, args.modes, args.runs)
+    result["provenance"] = provenance(f"python -m benchmarks.suite --size {args.size} --runs {args.runs}")
     save(result)
     print(markdown(result))
     return result
@@ -304,7 +324,7 @@ def main(argv: list[str] | None = None) -> dict | None:
 
 def save(result: dict) -> None:
     results_path("suite").write_text(json.dumps(result, indent=2) + "\n")
-    write_markdown("suite", "Stage throughput, scaling and runner modes", markdown(result), result["machine"])
+    write_markdown("suite", "Stage throughput, scaling and runner modes", markdown(result), result["machine"], result.get("provenance"))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,20 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 
 
+def _shared_data() -> Path:
+    """../shared/data beside the checkout, looked for upwards (a git worktree sits one level deeper);
+    CORPUS_SHARED_DATA overrides. Benchmarks that need it skip when it is absent."""
+    if os.environ.get("CORPUS_SHARED_DATA"):
+        return Path(os.environ["CORPUS_SHARED_DATA"])
+    for parent in HERE.parents:
+        if (parent / "shared" / "data").is_dir():
+            return parent / "shared" / "data"
+    return HERE.parents[1] / "shared" / "data"
+
+
+SHARED_DATA = _shared_data()
+
+
 def machine() -> dict:
     """What the figures were measured on (they only mean something side by side on one machine)."""
     cpu = ""
@@ -66,6 +80,24 @@ def run_measured(command: list[str], env: dict | None = None, timeout: float = 1
     return result
 
 
+def commit() -> str:
+    """The checkout's HEAD (with "+changes" when the work tree differs from it): what the figures measured."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True).stdout.strip()
+
+    head = git("rev-parse", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--", "corpus", "pipelines", "benchmarks") else "")
+
+
+def provenance(command: str) -> dict:
+    """How a result file was made: the command, the commit and the machine."""
+    return {"command": command, "commit": commit(), "machine": machine()}
+
+
+def provenance_line(p: dict) -> str:
+    return f"`{p['command']}` at commit {p['commit']}."
+
+
 def results_path(name: str) -> Path:
     RESULTS.mkdir(exist_ok=True)
     return RESULTS / f"{name}.json"
@@ -76,5 +108,6 @@ def machine_line(m: dict) -> str:
             f"load average at start {m['load_average_at_start']} (cores shared with other work); {m['date']}.")
 
 
-def write_markdown(name: str, title: str, body: str, m: dict) -> None:
-    (HERE / f"{name}.md").write_text(f"# {title}\n\n{machine_line(m)}\n\n{body}")
+def write_markdown(name: str, title: str, body: str, m: dict, prov: dict | None = None) -> None:
+    head = f"{provenance_line(prov)}\n\n" if prov else ""
+    (HERE / f"{name}.md").write_text(f"# {title}\n\n{head}{machine_line(m)}\n\n{body}")
