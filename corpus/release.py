@@ -91,6 +91,22 @@ def bitext_shard_entries(stats: Mapping[str, int]) -> list[dict[str, Any]]:
     return entries
 
 
+def with_bitext(manifest: Mapping[str, Any], stats: Mapping[str, int]) -> dict[str, Any]:
+    """The manifest with its bitext statistics and shards replaced by those of a new mining run."""
+    mined: dict[str, dict[str, int]] = {}
+    for key, amount in stats.items():
+        kind, _, rest = key.partition("|")
+        if kind != BITEXT_SHARD:
+            mined.setdefault(kind, {})[rest] = amount
+    kept_stats = {kind: v for kind, v in manifest.get("stats", {}).items() if not kind.startswith("bitext_")}
+    kept_shards = [s for s in manifest["shards"] if not s["path"].startswith(BITEXT_DIR + "/")]
+    return {
+        **manifest,
+        "stats": {**kept_stats, **{kind: dict(sorted(v.items())) for kind, v in sorted(mined.items())}},
+        "shards": sorted(kept_shards + bitext_shard_entries(stats), key=lambda s: s["path"]),
+    }
+
+
 def card_header(manifest: Mapping[str, Any]) -> dict[str, Any]:
     """The Hugging Face dataset-card metadata: one config per language, so loaders find each folder."""
     langs = sorted(lang for lang, v in manifest["languages"].items() if v.get("written"))

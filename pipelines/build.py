@@ -39,7 +39,7 @@ PACKAGES = ("apache-beam", "pyarrow", "datasketch", "fasttext-numpy2-wheel", "se
 
 
 def keep_documents(p: beam.Pipeline, config: BuildConfig):
-    """read -> language ID -> quality filter -> dedup: (documents read, documents kept, [drops], [statistics])."""
+    """read -> language ID -> quality filter -> dedup: (the read stage, documents kept, [drops], [statistics])."""
     inputs = config.inputs.model_dump(include={"wet", "warc", "wikipedia"})
     read = p | "Read" >> ReadDocuments(inputs, config.read)
     identified = read.kept | "LanguageID" >> IdentifyLanguage(config.langid)
@@ -54,7 +54,7 @@ def keep_documents(p: beam.Pipeline, config: BuildConfig):
     for name in ("read", "langid", "filter"):
         stats.append(stages[name].kept | f"Count/{name}" >> beam.ParDo(CountStage(work, name)))
     _ = deduplicated.kept | "Count/kept" >> beam.ParDo(CountStage(work, "kept", statistic=False))
-    return read.kept, deduplicated.kept, dropped, stats
+    return read, deduplicated.kept, dropped, stats
 
 
 def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
@@ -76,8 +76,8 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
 
     all_dropped = dropped | "AllDrops" >> beam.Flatten()
     stats += [
-        read | "ReadStats" >> beam.Map(lambda d: (f"read|{d.source}", 1)),
-        dropped[0] | "ReadDropStats" >> beam.Map(lambda d: (f"read|{d.source}", 1)),
+        read.kept | "ReadStats" >> beam.Map(lambda d: (f"read|{d.source}", 1)),
+        read.dropped | "ReadDropStats" >> beam.Map(lambda d: (f"read|{d.source}", 1)),
         all_dropped | "DropStats" >> beam.Map(drop_stat),
         kept | "KeptStats" >> beam.FlatMap(doc_stats("kept")),
         written | "WrittenStats" >> beam.FlatMap(doc_stats("written")),
@@ -258,18 +258,6 @@ def run_mine(config: BuildConfig, built: BuildConfig, beam_args: list[str]) -> d
         FileSystems.delete([work])
     manifest_path = FileSystems.join(out, release.MANIFEST)
     with FileSystems.open(manifest_path) as f:
-        manifest = json.loads(f.read().decode("utf-8"))
-    is_bitext = lambda kind: kind.startswith("bitext_")  # noqa: E731
-    by_kind: dict[str, dict[str, int]] = {}
-    for key, amount in stats.items():
-        kind, _, rest = key.partition("|")
-        if kind != release.BITEXT_SHARD:
-            by_kind.setdefault(kind, {})[rest] = amount
-    manifest["stats"] = {k: v for k, v in manifest.get("stats", {}).items() if not is_bitext(k)}
-    manifest["stats"].update({kind: dict(sorted(v.items())) for kind, v in sorted(by_kind.items())})
-    manifest["shards"] = sorted(
-        [s for s in manifest["shards"] if not s["path"].startswith(release.BITEXT_DIR + "/")] + release.bitext_shard_entries(stats),
-        key=lambda s: s["path"],
-    )
+        manifest = release.with_bitext(json.loads(f.read().decode("utf-8")), stats)
     write_file(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
     return manifest

@@ -112,10 +112,9 @@ def _check_output(out: str) -> None:
         raise ConfigError(f"--out {out}: no filesystem for this path is installed{hint}") from None
 
 
-def _check_model(config: BuildConfig) -> None:
+def _check_model(model: str | None) -> None:
     from apache_beam.io.filesystems import FileSystems
 
-    model = config.langid.model
     if model and not FileSystems.exists(model):
         raise ConfigError(f"langid model {model}: no such file (a model is fasttext, heliport, ensemble or a fastText model file)")
 
@@ -124,7 +123,7 @@ def _check_inputs(config: BuildConfig, kinds: tuple[str, ...] = INPUT_KINDS) -> 
     """Fail early, in one line, on input patterns that match nothing and on a model that is not there."""
     from apache_beam.io.filesystems import FileSystems
 
-    _check_model(config)
+    _check_model(config.langid.model)
     patterns = [(kind, p) for kind in kinds for p in getattr(config.inputs, kind)]
     if not patterns and not config.inputs.demo:
         raise ConfigError("no inputs: give --input KIND=GLOB or inputs in the config")
@@ -234,9 +233,8 @@ def _text_lines(file: str | None) -> list[str]:
 def _langid(args: argparse.Namespace) -> int:
     from pipelines.langid import identifier_config, label_lines
 
-    config = load_config(None, args.overrides)
-    langid = identifier_config(args.model, config.langid)
-    _check_model(config.model_copy(update={"langid": langid}))
+    langid = identifier_config(args.model, load_config(None, args.overrides).langid)
+    _check_model(langid.model)
     lines = _text_lines(args.file)
     for out in label_lines(lines, langid, args.paragraphs):
         print(out)
@@ -252,7 +250,7 @@ def _mine(config: BuildConfig, beam_args: list[str]) -> int:
         built = BuildConfig.model_validate({**manifest["config"], "output": {**manifest["config"].get("output", {}), "dir": config.output.dir}})
     except ValueError as e:
         raise ConfigError(f"{config.output.dir}/{release.MANIFEST}: its config is not one this version reads ({str(e).splitlines()[0]})") from None
-    if not config.inputs.langlinks and not config.inputs.demo and not (config.bitext.web and not built.inputs.demo):
+    if not config.inputs.langlinks and not config.inputs.demo and not config.bitext.web:
         raise ConfigError("nothing to mine from: give --input langlinks=GLOB (interlanguage links), or bitext.web=true")
     if config.inputs.langlinks:
         _check_inputs(config, ("langlinks",))

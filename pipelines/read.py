@@ -10,8 +10,8 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import Read
-from corpus.schema import Drop, Stat, is_a
-from corpus.sources import DAMAGED_FILES, FILE_LEVEL_REASONS, offset_detail, READ_UNREADABLE_FILE, SOURCE_OF_KIND, multistream, read_file
+from corpus.schema import Drop, is_a
+from corpus.sources import FILE_LEVEL_REASONS, READ_UNREADABLE_FILE, SOURCE_OF_KIND, damaged_file, multistream, offset_detail, read_file
 from corpus.sources.remote import HttpStream, is_listing, is_url, listing_paths
 from pipelines.common import split_outputs
 
@@ -89,12 +89,12 @@ class _ReadFile(beam.DoFn):
             stream = open_input(path, self.options)
         except (OSError, IOError) as e:
             yield Drop(READ_UNREADABLE_FILE, "", SOURCE_OF_KIND[kind], offset_detail(name, 0, str(e)))
+            yield damaged_file(name, READ_UNREADABLE_FILE)
             return
         with stream:
             for item in read_file(kind, stream, name, self.options, piece):
                 if is_a(item, Drop) and item.reason in FILE_LEVEL_REASONS:
                     logging.warning("%s %s", item.reason, item.detail)  # the file and offset, for whoever looks
-                    yield Stat(f"{DAMAGED_FILES}|{item.detail.partition('@')[0]}|{item.reason}")
                 yield item
 
 

@@ -82,8 +82,13 @@ READ_REASONS = (
 # Statistic kind naming each damaged input file and what was wrong: "damaged_files|<file>|<what>" -> amount.
 DAMAGED_FILES = "damaged_files"
 
+
+def damaged_file(path: str, what: str, amount: int = 1) -> Stat:
+    return Stat(f"{DAMAGED_FILES}|{path}|{what}", amount)
+
 # Reasons that concern a file rather than one record: logged with the file and offset.
 FILE_LEVEL_REASONS = frozenset({READ_UNREADABLE_FILE, READ_NOT_WARC, READ_SKIPPED_BYTES, READ_TRUNCATED, READ_CORRUPT, READ_MALFORMED})
+
 
 def read_file(
     kind: str, stream: BinaryIO, path: str, options: Read = Read(), piece: tuple | None = None
@@ -99,7 +104,15 @@ def read_file(
         records = multistream.read_piece(stream, path, multistream.Piece(*piece), options)
     else:
         records = readers[kind](stream, path, options)
-    return (_within_limits(item, options) for item in records)
+    return _checked(records, path, options)
+
+
+def _checked(records: Iterator[Document | Drop | Stat], path: str, options: Read) -> Iterator[Document | Drop | Stat]:
+    """The text limits applied, and each file-level failure named once in stats.damaged_files."""
+    for item in records:
+        if isinstance(item, Drop) and item.reason in FILE_LEVEL_REASONS:
+            yield damaged_file(path, item.reason)
+        yield _within_limits(item, options)
 
 
 def _within_limits(item: Document | Drop, options: Read) -> Document | Drop:

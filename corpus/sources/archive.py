@@ -24,15 +24,15 @@ from typing import BinaryIO, Iterator, NamedTuple
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-from corpus.schema import Drop, Stat
+from corpus.schema import Drop
 from corpus.sources import (
-    DAMAGED_FILES,
     READ_CORRUPT,
     READ_MALFORMED,
     READ_NOT_WARC,
     READ_RECORD_TOO_LARGE,
     READ_SKIPPED_BYTES,
     READ_TRUNCATED,
+    damaged_file,
     offset_detail,
 )
 from corpus.sources.compressed import DecompressedStream
@@ -112,7 +112,7 @@ def records(
     if gaps:
         logging.warning("%s: %d bytes skipped between WARC records in %d places, the first at %s (mis-sized records)",
                         path, sum(size for _, size in gaps), len(gaps), offset_detail(path, gaps[0][0]))
-        yield Stat(f"{DAMAGED_FILES}|{path}|bytes_between_records", sum(size for _, size in gaps))
+        yield damaged_file(path, "bytes_between_records", sum(size for _, size in gaps))
     if remainder is None and cut_header is not None:
         remainder = Drop(READ_TRUNCATED, "", source, offset_detail(path, cut_header))
     if remainder is not None:
@@ -171,6 +171,7 @@ def arc_records(data: DecompressedStream, path: str, wanted: WarcRecordType, sou
         return
     if iterator.err_count:
         logging.warning("%s: %d ARC records not followed by a newline (Content-Length may be wrong)", path, iterator.err_count)
+        yield damaged_file(path, "arc_records_missized", iterator.err_count)
     if data.error:  # the stream broke: its last record may be cut, so it goes with the remainder
         yield Drop(_STREAM_ERRORS[data.error], "", source, offset_detail(path, data.error_offset))
     elif pending is not None:
