@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 import yaml
 
@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from corpus.config import Rebalance
 from corpus.rebalance import held_back
-from corpus.schema import DOCUMENT_SCHEMA, SOURCES, Document, signals_row
+from corpus.schema import BITEXT_SCHEMA, DOCUMENT_SCHEMA, SOURCES, BitextPair, Document, pair_name, signals_row
 
 DOCS_DIR = "docs"
 TOKENIZER_DIR = "tokenizer"
@@ -40,21 +40,50 @@ def shard_count(text_bytes: int, shard_bytes: int) -> int:
     return max(1, math.ceil(text_bytes / shard_bytes))
 
 
-def shard_of(doc: Document, shards: int) -> int:
-    """A document's shard: a hash of its id and copy, so shards fill evenly and reproducibly."""
-    digest = hashlib.blake2b(f"{doc.id}/{doc.repetition}".encode(), digest_size=8).digest()
+def _document_row(doc: Document) -> dict[str, Any]:
+    return doc._replace(signals=signals_row(doc.signals))._asdict()
+
+
+def _pair_bytes(pair: BitextPair) -> int:
+    return len(pair.src_text.encode("utf-8", "surrogatepass")) + len(pair.tgt_text.encode("utf-8", "surrogatepass"))
+
+
+class ShardLayout(NamedTuple):
+    """How one kind of record is written: <folder>/<group>/part-NNNNN-of-MMMMM.parquet, rows in `order`."""
+
+    folder: str
+    schema: pa.Schema
+    group: Callable[[Any], str]  # a language, or a language pair
+    order: Callable[[Any], tuple]  # rows sorted by it; its text picks the record's shard
+    row: Callable[[Any], dict[str, Any]]
+    text_bytes: Callable[[Any], int]  # what the shard size counts
+
+
+DOCUMENTS = ShardLayout(
+    DOCS_DIR, DOCUMENT_SCHEMA, lambda d: d.lang, lambda d: (d.id, d.repetition), _document_row,
+    lambda d: len(d.text.encode("utf-8", "surrogatepass")),
+)
+BITEXT = ShardLayout(
+    BITEXT_DIR, BITEXT_SCHEMA, lambda p: pair_name(p.src_lang, p.tgt_lang), lambda p: (p.id, p.src_doc_id, p.tgt_doc_id),
+    lambda p: p._asdict(), _pair_bytes,
+)
+
+
+def shard_of(record: Any, shards: int, layout: ShardLayout = DOCUMENTS) -> int:
+    """A record's shard: a hash of its order key (a document's id and copy), so shards fill evenly and reproducibly."""
+    digest = hashlib.blake2b("/".join(map(str, layout.order(record))).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") % shards
 
 
-def shard_path(lang: str, index: int, shards: int) -> str:
-    """Relative path of a shard: docs/<lang>/part-NNNNN-of-MMMMM.parquet."""
-    return f"{DOCS_DIR}/{lang}/part-{index:05d}-of-{shards:05d}.parquet"
+def shard_path(group: str, index: int, shards: int, layout: ShardLayout = DOCUMENTS) -> str:
+    """Relative path of a shard: docs/<lang>/part-NNNNN-of-MMMMM.parquet (bitext/<pair>/... for bitext)."""
+    return f"{layout.folder}/{group}/part-{index:05d}-of-{shards:05d}.parquet"
 
 
-def encode_parquet(docs: Iterable[Document], compression: str, row_group_bytes: int) -> tuple[bytes, int]:
-    """Documents sorted by (id, repetition) as a Parquet file's bytes, and the number of rows."""
-    rows = sorted(docs, key=lambda d: (d.id, d.repetition))
-    table = pa.Table.from_pylist([d._replace(signals=signals_row(d.signals))._asdict() for d in rows], schema=DOCUMENT_SCHEMA)
+def encode_parquet(records: Iterable[Any], compression: str, row_group_bytes: int, layout: ShardLayout = DOCUMENTS) -> tuple[bytes, int]:
+    """Records sorted by the layout's order as a Parquet file's bytes, and the number of rows."""
+    rows = sorted(records, key=layout.order)
+    table = pa.Table.from_pylist([layout.row(r) for r in rows], schema=layout.schema)
     mean_row = max(1, table.nbytes // max(1, len(rows)))
     sink = io.BytesIO()
     pq.write_table(
@@ -77,33 +106,18 @@ def bitext_files(manifest: Mapping[str, Any]) -> dict[str, int]:
     return {s["path"]: s.get("rows", 0) for s in sorted(manifest["shards"], key=lambda s: s["path"]) if s["path"].startswith(BITEXT_DIR + "/")}
 
 
-BITEXT_SHARD = "bitext_shard"  # statistic kind of a written bitext shard: "bitext_shard|<path>|<sha256>" -> rows
-
-
-def bitext_shard_entries(stats: Mapping[str, int]) -> list[dict[str, Any]]:
-    """Shard-list entries of the bitext shards a build or `corpus mine` wrote, from their statistics."""
-    entries = []
-    for key, rows in stats.items():
-        kind, _, rest = key.partition("|")
-        if kind == BITEXT_SHARD:
-            path, _, sha256 = rest.rpartition("|")
-            entries.append({"path": path, "lang": path.split("/")[1], "rows": rows, "sha256": sha256})
-    return entries
-
-
-def with_bitext(manifest: Mapping[str, Any], stats: Mapping[str, int]) -> dict[str, Any]:
+def with_bitext(manifest: Mapping[str, Any], stats: Mapping[str, int], shards: list[Mapping[str, Any]]) -> dict[str, Any]:
     """The manifest with its bitext statistics and shards replaced by those of a new mining run."""
     mined: dict[str, dict[str, int]] = {}
     for key, amount in stats.items():
         kind, _, rest = key.partition("|")
-        if kind != BITEXT_SHARD:
-            mined.setdefault(kind, {})[rest] = amount
+        mined.setdefault(kind, {})[rest] = amount
     kept_stats = {kind: v for kind, v in manifest.get("stats", {}).items() if not kind.startswith("bitext_")}
     kept_shards = [s for s in manifest["shards"] if not s["path"].startswith(BITEXT_DIR + "/")]
     return {
         **manifest,
         "stats": {**kept_stats, **{kind: dict(sorted(v.items())) for kind, v in sorted(mined.items())}},
-        "shards": sorted(kept_shards + bitext_shard_entries(stats), key=lambda s: s["path"]),
+        "shards": sorted([*kept_shards, *shards], key=lambda s: s["path"]),
     }
 
 
@@ -299,8 +313,6 @@ def assemble_manifest(
             read[rest] = read.get(rest, 0) + amount
         elif kind == "stage":
             stage_out[rest] = amount
-        elif kind == BITEXT_SHARD:
-            continue  # in the shard list (bitext_shard_entries)
         elif kind == "dropped":
             reason, _, lang = rest.partition("|")
             dropped[reason] = dropped.get(reason, 0) + amount
@@ -339,7 +351,7 @@ def assemble_manifest(
         "languages": dict(sorted(languages.items())),
         "rebalancing": rebalancing_summary(languages, other.get("copies", {}), rebalance_config.max_epochs),
         "stats": {kind: dict(sorted(values.items())) for kind, values in sorted(other.items())},
-        "shards": sorted([*shards, *bitext_shard_entries(stats)], key=lambda s: s["path"]),
+        "shards": sorted(shards, key=lambda s: s["path"]),
         "tokenizer": dict(tokenizer or {}),
         "run": dict(run),
     }

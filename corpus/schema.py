@@ -78,6 +78,11 @@ class Drop(NamedTuple):
     detail: str  # file and offset, or the document id, for the log
 
 
+def pair_name(lang1: str, lang2: str) -> str:
+    """A language pair's name and folder: the two codes sorted, "eng_Latn-fra_Latn"."""
+    return "-".join(sorted((lang1, lang2)))
+
+
 class Stat(NamedTuple):
     """A statistic yielded beside a step's output; summed into manifest["stats"] by its "kind|key"."""
 

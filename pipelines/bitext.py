@@ -8,78 +8,55 @@
     lexical encoder:
       candidate pairs ─ first pass (no lexicon) ─ Dice counts by shuffle ─ lexicon per language pair
       candidate pairs + lexicon ─ DP alignment ─ filters
-    ─ duplicate pairs ─ OUT/bitext/<l1>-<l2>/part-*.parquet
+    ─ one of duplicate pairs
 
-`MineBitext` is used by `corpus build` (on the kept documents) and by `corpus mine`
-(on the documents of an existing release).
+`MineBitext` returns the stage contract, StageOutput(pairs, drops, statistics); `corpus build`
+(on the kept documents) and `corpus mine` (on the same documents, built again) write the pairs
+with the documents' shard writer, under OUT/bitext/<l1>-<l2>/.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import itertools
 from typing import Any
 
 import apache_beam as beam
-import pyarrow as pa
-import pyarrow.parquet as pq
-from apache_beam.io.filesystems import FileSystems
 
-from corpus import release
 from corpus.bitext import filters
 from corpus.bitext.candidates import title_key, url_language_key, wiki_lang_code
 from corpus.bitext.lexical import cooccurrences, dice, lexicon_from_entries
 from corpus.bitext.encoders import load_encoder
-from corpus.bitext.mine import confident_pairs, encode_sides, mine_document_pair, mine_sides, orient, pair_name, split_document
+from corpus.bitext.mine import confident_pairs, encode_sides, mine_document_pair, mine_sides, orient, split_document
 from corpus.config import Bitext, Read
-from corpus.schema import BITEXT_SCHEMA, BitextPair, COMMONCRAWL, Document, Drop, WIKIPEDIA, is_a
+from corpus.schema import BitextPair, COMMONCRAWL, Document, Drop, Stat, WIKIPEDIA, pair_name
 from corpus.sources import langlinks
 from corpus.text import fold
-from pipelines.read import _match, common_folder, open_input
+from pipelines.common import StageOutput, split_outputs
+from pipelines.read import MatchFiles, open_input
 
-BITEXT_DIR = "bitext"
 WIKIPEDIA_CANDIDATES = "wikipedia-langlinks"
 WEB_CANDIDATES = "web-url-marker"
+UNMATCHED_LINKS = "bitext_links|unmatched"  # interlanguage links that found no document on one side
 MAX_SITE_LANGUAGES = 32  # pages sharing one URL key: more than this is a template, not translations
-
-beam.coders.registry.register_coder(langlinks.LangLink, beam.coders.RowCoder)
-
-
-def split_by_type(pcoll, label: str, fn, main_type: type, other_type: type = Drop):
-    """Apply a callable yielding two kinds of items; returns (main, other), split by type
-    rather than by tagged outputs (as pipelines.common.split_outputs does, for the DaskRunner)."""
-    results = pcoll | label >> beam.FlatMap(fn)
-    main = results | f"{label}/Main" >> beam.Filter(lambda item: isinstance(item, main_type) and not isinstance(item, other_type)).with_output_types(Any)
-    other = results | f"{label}/Other" >> beam.Filter(lambda item: isinstance(item, other_type)).with_output_types(Any)
-    return main, other
-
-
-class Unmatched(int):
-    """Interlanguage links that found no document on one side."""
-
 
 # ---------------------------------------------------------------- candidate pairs
 class ReadLangLinks(beam.PTransform):
-    """langlinks.sql.gz files -> (LangLink records, Drops)."""
+    """langlinks.sql.gz files -> StageOutput(LangLink records, Drops, no statistics)."""
 
     def __init__(self, patterns: list[str]):
         super().__init__()
-        self.patterns = sorted(patterns)
+        self.patterns = patterns
 
     def expand(self, pbegin):
+        options = Read()
+
         def read(file):
             _, path, name, _ = file
-            with open_input(path, Read()) as stream:
+            with open_input(path, options) as stream:
                 yield from langlinks.read(stream, name)
 
-        files = (
-            pbegin
-            | "Patterns" >> beam.Create([("langlinks", p, common_folder(self.patterns)) for p in self.patterns])
-            | "Match" >> beam.FlatMap(_match, Read())
-            | "SpreadFiles" >> beam.Reshuffle()
-        )
-        return split_by_type(files, "Parse", read, langlinks.LangLink)
+        files = pbegin | MatchFiles({"langlinks": self.patterns}, options)
+        return split_outputs(files, "Parse", read, langlinks.LangLink)
 
 
 def _language_matches(doc: Document) -> bool:
@@ -106,12 +83,12 @@ class WikipediaPairs(beam.PTransform):
                 for target in groups["link"]:
                     yield target, doc
             if not list(groups["doc"]):
-                yield Unmatched(len(list(groups["link"])))
+                yield Stat(UNMATCHED_LINKS, len(list(groups["link"])))
 
-        linked, unmatched_pages = split_by_type(by_page, "Follow", follow, tuple, Unmatched)
+        linked = split_outputs(by_page, "Follow", follow, Any)
         by_title = {
             "doc": articles | "ByTitle" >> beam.Map(lambda d: ((d.source_lang, title_key(d.title)), d)),
-            "from": linked,
+            "from": linked.kept,
         } | "JoinTitle" >> beam.CoGroupByKey()
 
         def pairs(key_groups):
@@ -121,17 +98,16 @@ class WikipediaPairs(beam.PTransform):
                     src, tgt = orient(source, target)
                     yield f"{src.id} {tgt.id}", (src, tgt)
             if not list(groups["doc"]):
-                yield Unmatched(len(list(groups["from"])))
+                yield Stat(UNMATCHED_LINKS, len(list(groups["from"])))
 
-        joined, unmatched_titles = split_by_type(by_title, "Pair", pairs, tuple, Unmatched)
+        joined = split_outputs(by_title, "Pair", pairs, Any)
         # A link in each direction finds the same pair twice; keep one.
         candidates = (
-            joined
+            joined.kept
             | "OnePerPair" >> beam.CombinePerKey(lambda pairs: min(pairs, key=lambda p: (p[0].id, p[1].id)))
             | "Values" >> beam.Values()
         )
-        unmatched = (unmatched_pages, unmatched_titles) | "Unmatched" >> beam.Flatten()
-        return candidates, unmatched
+        return candidates, (linked.stats, joined.stats) | "Unmatched" >> beam.Flatten()
 
 
 class WebPairs(beam.PTransform):
@@ -286,57 +262,6 @@ def _drop_duplicates(key_pairs):
         yield Drop(filters.DUPLICATE, pair_name(pair.src_lang, pair.tgt_lang), "", pair.id)
 
 
-def bitext_shard_path(name: str, index: int, shards: int) -> str:
-    return f"{BITEXT_DIR}/{name}/part-{index:05d}-of-{shards:05d}.parquet"
-
-
-def encode_bitext(pairs: list[BitextPair], compression: str) -> bytes:
-    rows = sorted(pairs, key=lambda p: (p.id, p.src_doc_id, p.tgt_doc_id))
-    sink = io.BytesIO()
-    pq.write_table(pa.Table.from_pylist([p._asdict() for p in rows], schema=BITEXT_SCHEMA), sink,
-                   compression=None if compression == "none" else compression)
-    return sink.getvalue()
-
-
-class WriteBitext(beam.PTransform):
-    """OUT/bitext/<l1>-<l2>/part-NNNNN-of-MMMMM.parquet, rows sorted by id; yields ("bitext_shard|path|sha256", rows)."""
-
-    def __init__(self, out_dir: str, shard_bytes: int, compression: str):
-        super().__init__()
-        self.out_dir, self.shard_bytes, self.compression = out_dir, shard_bytes, compression
-
-    def expand(self, pairs):
-        from pipelines.write import write_file
-
-        shard_bytes, compression, out_dir = self.shard_bytes, self.compression, self.out_dir
-        name_of = lambda p: pair_name(p.src_lang, p.tgt_lang)  # noqa: E731
-        shard_counts = (
-            pairs
-            | "Bytes" >> beam.Map(lambda p: (name_of(p), len(p.src_text.encode()) + len(p.tgt_text.encode())))
-            | "PerPair" >> beam.CombinePerKey(sum)
-            | "Shards" >> beam.MapTuple(lambda name, size: (name, release.shard_count(size, shard_bytes)))
-        )
-
-        def assign(pair, counts):
-            shards = counts[name_of(pair)]
-            index = int.from_bytes(hashlib.blake2b(pair.id.encode(), digest_size=8).digest(), "big") % shards
-            return bitext_shard_path(name_of(pair), index, shards), pair
-
-        def write(path_pairs):
-            path, group = path_pairs
-            group = list(group)
-            data = encode_bitext(group, compression)
-            write_file(FileSystems.join(out_dir, path), data)
-            yield f"{release.BITEXT_SHARD}|{path}|{hashlib.sha256(data).hexdigest()}", len(group)
-
-        return (
-            pairs
-            | "Assign" >> beam.Map(assign, counts=beam.pvalue.AsDict(shard_counts))
-            | "GroupShard" >> beam.GroupByKey()
-            | "Write" >> beam.FlatMap(write)
-        )
-
-
 def _score_bin(score: float, bins: int) -> str:
     """Histogram bins of width 2/bins from 0 to 2; the last bin holds everything above."""
     index = min(max(int(score * bins / 2), 0), bins - 1)
@@ -344,32 +269,32 @@ def _score_bin(score: float, bins: int) -> str:
 
 
 class MineBitext(beam.PTransform):
-    """Documents (+ langlinks) -> bitext shards; returns the statistics ("kind|key", amount)."""
+    """Documents (+ langlinks) -> StageOutput(BitextPairs, Drops of aligned beads and candidates, statistics)."""
 
-    def __init__(self, config: Bitext, langlink_patterns: list[str], out_dir: str, shard_bytes: int, compression: str):
+    def __init__(self, config: Bitext, langlink_patterns: list[str]):
         super().__init__()
         self.config = config
         self.langlink_patterns = langlink_patterns
-        self.out_dir, self.shard_bytes, self.compression = out_dir, shard_bytes, compression
 
     def expand(self, docs):
         config = self.config
         p = docs.pipeline
         candidates, stats, drops = [], [], []
         if config.wikipedia and self.langlink_patterns:
-            links, link_drops = p | "ReadLangLinks" >> ReadLangLinks(self.langlink_patterns)
-            wiki, unmatched = docs | "WikipediaPairs" >> WikipediaPairs(links)
+            links = p | "ReadLangLinks" >> ReadLangLinks(self.langlink_patterns)
+            wiki, unmatched = docs | "WikipediaPairs" >> WikipediaPairs(links.kept)
             candidates.append(wiki | "TagWiki" >> beam.Map(lambda pair: (pair, WIKIPEDIA_CANDIDATES)))
             stats += [
-                links | "LinkStats" >> beam.Map(lambda l: ("bitext_links|read", 1)),
-                link_drops | "LinkDropStats" >> beam.Map(lambda d: (f"bitext_links|{d.reason}", 1)),
-                unmatched | "UnmatchedStats" >> beam.Map(lambda n: ("bitext_links|unmatched", n)),
+                links.kept | "LinkStats" >> beam.Map(lambda l: ("bitext_links|read", 1)),
+                links.dropped | "LinkDropStats" >> beam.Map(lambda d: (f"bitext_links|{d.reason}", 1)),
+                unmatched,
             ]
         if config.web:
             web = docs | "WebPairs" >> WebPairs()
             candidates.append(web | "TagWeb" >> beam.Map(lambda pair: (pair, WEB_CANDIDATES)))
         if not candidates:
-            return p | "NoStats" >> beam.Create([])
+            nothing = p | "NoCandidates" >> beam.Create([])
+            return StageOutput(nothing, nothing, nothing)
         candidates = candidates | "AllCandidates" >> beam.Flatten()
 
         def checked(candidate):
@@ -379,8 +304,9 @@ class MineBitext(beam.PTransform):
             else:
                 yield candidate
 
-        candidates, wrong_language = split_by_type(candidates, "CheckLanguages", checked, tuple)
-        drops.append(wrong_language)
+        checked_candidates = split_outputs(candidates, "CheckLanguages", checked, Any)
+        candidates = checked_candidates.kept
+        drops.append(checked_candidates.dropped)
         stats.append(candidates | "CandidateStats" >> beam.Map(
             lambda c: (f"bitext_candidates|{pair_name(c[0][0].lang, c[0][1].lang)}|{c[1]}", 1)))
 
@@ -395,20 +321,18 @@ class MineBitext(beam.PTransform):
             results = candidates | "Align" >> beam.FlatMap(mine, lexicons=beam.pvalue.AsDict(lexicons))
         else:
             results = candidates | "Align" >> AlignEncoded(config)
-        mined = results | "Align/Pairs" >> beam.Filter(lambda item: is_a(item, BitextPair))
-        drops.append(results | "Align/Drops" >> beam.Filter(lambda item: is_a(item, Drop)))
+        aligned = split_outputs(results, "Aligned", lambda item: [item], BitextPair)
+        drops.append(aligned.dropped)
         by_text = (
-            mined
+            aligned.kept
             | "KeyByText" >> beam.Map(lambda pr: (f"{pr.src_lang}\t{pr.tgt_lang}\t{fold(pr.src_text)}\t{fold(pr.tgt_text)}", pr))
             | "GroupText" >> beam.GroupByKey()
         )
-        pairs, duplicates = split_by_type(by_text, "OneOfDuplicates", _drop_duplicates, BitextPair)
-        drops.append(duplicates)
+        pairs = split_outputs(by_text, "OneOfDuplicates", _drop_duplicates, BitextPair)
+        drops.append(pairs.dropped)
         bins = config.histogram_bins
         stats += [
-            pairs | "WriteBitext" >> WriteBitext(self.out_dir, self.shard_bytes, self.compression),
-            pairs | "PairStats" >> beam.Map(lambda pr: (f"bitext_pairs|{pair_name(pr.src_lang, pr.tgt_lang)}|{pr.method}", 1)),
-            pairs | "ScoreStats" >> beam.Map(lambda pr: (f"bitext_score|{pair_name(pr.src_lang, pr.tgt_lang)}|{_score_bin(pr.score, bins)}", 1)),
-            drops | "AllBitextDrops" >> beam.Flatten() | "DropStats" >> beam.Map(lambda d: (f"bitext_dropped|{d.reason}|{d.lang}", 1)),
+            pairs.kept | "PairStats" >> beam.Map(lambda pr: (f"bitext_pairs|{pair_name(pr.src_lang, pr.tgt_lang)}|{pr.method}", 1)),
+            pairs.kept | "ScoreStats" >> beam.Map(lambda pr: (f"bitext_score|{pair_name(pr.src_lang, pr.tgt_lang)}|{_score_bin(pr.score, bins)}", 1)),
         ]
-        return stats | "AllBitextStats" >> beam.Flatten()
+        return StageOutput(pairs.kept, drops | "AllBitextDrops" >> beam.Flatten(), stats | "AllBitextStats" >> beam.Flatten())

@@ -57,19 +57,28 @@ def keep_documents(p: beam.Pipeline, config: BuildConfig):
     return read, deduplicated.kept, dropped, stats
 
 
+def write_bitext(kept, config: BuildConfig):
+    """Bitext mined from the kept documents, written as shards: (shard-list entries, [statistics])."""
+    from pipelines.bitext import MineBitext  # the encoders' imports only where bitext is mined
+
+    bitext = kept | "MineBitext" >> MineBitext(config.bitext, config.inputs.langlinks)
+    shards = bitext.kept | "WriteBitext" >> WriteShards(config.output.dir, config.output, release.BITEXT)
+    # Pairs that were dropped are no documents: counted apart from the documents' drops.
+    drops = bitext.dropped | "BitextDropStats" >> beam.Map(lambda d: (f"bitext_dropped|{d.reason}|{d.lang}", 1))
+    return shards, [bitext.stats, drops]
+
+
 def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
     out = config.output.dir
     work = FileSystems.join(out, WORK_DIR)
     read, kept, dropped, stats = keep_documents(p, config)
-    if config.bitext.enabled:
-        from pipelines.bitext import MineBitext
-
-        stats.append(kept | "MineBitext" >> MineBitext(
-            config.bitext, config.inputs.langlinks, out, config.output.shard_bytes, config.output.compression))
-
     rates = kept | "SamplingRates" >> SamplingRates(config.rebalance)
     written = kept | "Rebalance" >> Rebalance(rates, config.rebalance.seed, config.rebalance.source_weights)
-    shards = written | "WriteShards" >> WriteShards(out, config.output)
+    shards = [written | "WriteShards" >> WriteShards(out, config.output)]
+    if config.bitext.enabled:
+        bitext_shards, bitext_stats = write_bitext(kept, config)
+        shards.append(bitext_shards)
+        stats += bitext_stats
     if config.tokenizer.enabled:
         tokenizer = kept | "TrainTokenizer" >> TrainTokenizer(out, config.tokenizer, config.rebalance, rates)
         tokenizer | "WriteTokenizerInfo" >> WriteJsonLines(FileSystems.join(work, "tokenizer.jsonl"))
@@ -91,7 +100,7 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
         | "WriteStats" >> WriteJsonLines(FileSystems.join(work, "stats.jsonl"))
     )
     rates | "WriteRates" >> WriteJsonLines(FileSystems.join(work, "rates.jsonl"))
-    shards | "WriteShardList" >> WriteJsonLines(FileSystems.join(work, "shards.jsonl"))
+    shards | "AllShards" >> beam.Flatten() | "WriteShardList" >> WriteJsonLines(FileSystems.join(work, "shards.jsonl"))
 
 
 def _read_json_lines(path: str) -> list[Any]:
@@ -237,8 +246,6 @@ def run_mine(config: BuildConfig, built: BuildConfig, beam_args: list[str]) -> d
     build's front is run again on `built`, the config the manifest recorded: the same inputs
     and settings give the same documents. Earlier bitext of the release is replaced.
     """
-    from pipelines.bitext import MineBitext
-
     out = config.output.dir
     work = FileSystems.join(out, WORK_DIR)
     options = launch_options(config, beam_args)
@@ -247,17 +254,20 @@ def run_mine(config: BuildConfig, built: BuildConfig, beam_args: list[str]) -> d
         FileSystems.delete([bitext_dir])  # this command's own earlier output, nothing else
     with ProgressPrinter(work, PROGRESS_STAGES), beam.Pipeline(options=options) as p:
         _, kept, _, _ = keep_documents(p, built)
+        shards, stats = write_bitext(kept, config)
         (
-            kept
-            | "MineBitext" >> MineBitext(config.bitext, config.inputs.langlinks, out, config.output.shard_bytes, config.output.compression)
+            stats
+            | "AllStats" >> beam.Flatten()
             | "SumStats" >> SumStats()
             | "WriteStats" >> WriteJsonLines(FileSystems.join(work, "stats.jsonl"))
         )
+        shards | "WriteShardList" >> WriteJsonLines(FileSystems.join(work, "shards.jsonl"))
     stats = dict(_read_json_lines(FileSystems.join(work, "stats.jsonl")))
+    shards = _read_json_lines(FileSystems.join(work, "shards.jsonl"))
     if FileSystems.exists(work):  # no statistics at all leave no work folder
         FileSystems.delete([work])
     manifest_path = FileSystems.join(out, release.MANIFEST)
     with FileSystems.open(manifest_path) as f:
-        manifest = release.with_bitext(json.loads(f.read().decode("utf-8")), stats)
+        manifest = release.with_bitext(json.loads(f.read().decode("utf-8")), stats, shards)
     write_file(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
     return manifest

@@ -20,25 +20,25 @@ class StageOutput(NamedTuple):
 
 def split_stats(results, label: str):
     """A step's output split into (everything else, ("kind|key", amount) statistics)."""
-    main = results | f"{label}/Main" >> beam.Filter(lambda item: not isinstance(item, Stat)).with_output_types(Any)
+    main = results | f"{label}/Main" >> beam.Filter(lambda item: not is_a(item, Stat)).with_output_types(Any)
     stats = (
         results
-        | f"{label}/Stats" >> beam.Filter(lambda item: isinstance(item, Stat))
+        | f"{label}/Stats" >> beam.Filter(lambda item: is_a(item, Stat))
         | f"{label}/AsPair" >> beam.Map(tuple).with_output_types(tuple[str, int])
     )
     return main, stats
 
 
-def split_outputs(pcoll, label: str, fn) -> StageOutput:
-    """Apply a DoFn or callable yielding Documents, Drops and Stats; returns them as a StageOutput.
+def split_outputs(pcoll, label: str, fn, kept_type: type = Document) -> StageOutput:
+    """Apply a DoFn or callable yielding kept items, Drops and Stats; returns them as a StageOutput.
 
     One output stream split by type rather than tagged outputs: the DaskRunner merges
     tagged outputs into the main one. The filters fuse with the step, so the split
-    costs no serialisation. Records are told apart by shape (is_a): a document that
+    costs no serialisation. Records are told apart by shape (is_a): a record that
     crossed a shuffle may come back as RowCoder's look-alike type.
     """
-    results = pcoll | label >> beam.ParDo(fn)
-    kept = results | f"{label}/Kept" >> beam.Filter(lambda item: is_a(item, Document)).with_output_types(Document)
+    results = pcoll | label >> (beam.ParDo(fn) if isinstance(fn, beam.DoFn) else beam.FlatMap(fn))
+    kept = results | f"{label}/Kept" >> beam.Filter(lambda item: not (is_a(item, Drop) or is_a(item, Stat))).with_output_types(kept_type)
     dropped = results | f"{label}/Dropped" >> beam.Filter(lambda item: is_a(item, Drop)).with_output_types(Drop)
     _, stats = split_stats(results, label)
     return StageOutput(kept, dropped, stats)

@@ -36,7 +36,7 @@ def open_input(path: str, options: Read):
     return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
 
 
-def _match(kind_pattern_folder, options: Read):
+def match_files(kind_pattern_folder, options: Read):
     """(kind, path, name, None) per file: name is the path below the folder common to the kind's patterns
     (or as a listing gives it), the file's provenance in the release and part of its documents' ids.
     A CommonCrawl *.paths.gz listing stands for the files it lists, under options.listing_prefix."""
@@ -98,21 +98,36 @@ class _ReadFile(beam.DoFn):
                 yield item
 
 
-class ReadDocuments(beam.PTransform):
-    """Match input files, spread them over workers, read and extract their records: (kept, dropped, stats)."""
+class MatchFiles(beam.PTransform):
+    """Input patterns of each kind -> (kind, path, name, None) per file, spread over the workers."""
 
-    def __init__(self, inputs: dict[str, list[str]], options: Read = Read()):
+    def __init__(self, inputs: dict[str, list[str]], options: Read):
         super().__init__()
         folders = {kind: common_folder([p for p in patterns if not is_url(p)]) for kind, patterns in inputs.items()}
         self.inputs = sorted((kind, p, folders[kind]) for kind, patterns in inputs.items() for p in patterns)
         self.options = options
 
     def expand(self, pbegin):
-        pieces = (
+        return (
             pbegin
             | "Patterns" >> beam.Create(self.inputs)
-            | "Match" >> beam.FlatMap(_match, self.options)
+            | "Match" >> beam.FlatMap(match_files, self.options)
             | "SpreadFiles" >> beam.Reshuffle()
+        )
+
+
+class ReadDocuments(beam.PTransform):
+    """Match input files, spread them over workers, read and extract their records: (kept, dropped, stats)."""
+
+    def __init__(self, inputs: dict[str, list[str]], options: Read = Read()):
+        super().__init__()
+        self.inputs = inputs
+        self.options = options
+
+    def expand(self, pbegin):
+        pieces = (
+            pbegin
+            | MatchFiles(self.inputs, self.options)
             | "SplitMultistream" >> beam.FlatMap(_split_multistream, self.options)
             | "SpreadPieces" >> beam.Reshuffle()
         )

@@ -3,6 +3,7 @@
 import apache_beam as beam
 
 from corpus.schema import BitextPair, Document, Drop
+from corpus.sources.langlinks import LangLink
 
-for _record in (Document, BitextPair, Drop):
+for _record in (Document, BitextPair, Drop, LangLink):
     beam.coders.registry.register_coder(_record, beam.coders.RowCoder)

@@ -1,4 +1,4 @@
-"""Write the documents as Parquet shards per language, each sorted, named and checksummed."""
+"""Write records as Parquet shards per language (bitext: per language pair), each sorted, named and checksummed."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from apache_beam.io.filesystems import FileSystems
 
 from corpus import release
 from corpus.config import Output
-from corpus.schema import Document
 
 
 def write_file(path: str, data: bytes) -> None:
@@ -23,36 +22,37 @@ def write_file(path: str, data: bytes) -> None:
 
 
 class WriteShards(beam.PTransform):
-    """docs/<lang>/part-NNNNN-of-MMMMM.parquet; yields one record per shard for the manifest."""
+    """<folder>/<group>/part-NNNNN-of-MMMMM.parquet as `layout` says (documents per language, bitext per
+    language pair); yields one shard-list entry per shard for the manifest."""
 
-    def __init__(self, out_dir: str, config: Output):
+    def __init__(self, out_dir: str, config: Output, layout: release.ShardLayout = release.DOCUMENTS):
         super().__init__()
         self.out_dir = out_dir
         self.config = config
+        self.layout = layout
 
-    def expand(self, docs):
-        config, out_dir = self.config, self.out_dir
+    def expand(self, records):
+        config, out_dir, layout = self.config, self.out_dir, self.layout
         shard_counts = (
-            docs
-            | "TextBytes" >> beam.Map(lambda d: (d.lang, len(d.text.encode("utf-8", "surrogatepass"))))
-            | "PerLanguage" >> beam.CombinePerKey(sum)
-            | "Shards" >> beam.Map(lambda kv: (kv[0], release.shard_count(kv[1], config.shard_bytes)))
+            records
+            | "TextBytes" >> beam.Map(lambda r: (layout.group(r), layout.text_bytes(r)))
+            | "PerGroup" >> beam.CombinePerKey(sum)
+            | "Shards" >> beam.MapTuple(lambda group, size: (group, release.shard_count(size, config.shard_bytes)))
         )
 
-        def assign(doc: Document, counts: dict[str, int]):
-            shards = counts[doc.lang]
-            return f"{doc.lang}/{release.shard_of(doc, shards)}/{shards}", doc
+        def assign(record, counts: dict[str, int]):
+            group = layout.group(record)
+            shards = counts[group]
+            return release.shard_path(group, release.shard_of(record, shards, layout), shards, layout), record
 
-        def write(key_and_docs):
-            key, docs = key_and_docs
-            lang, index, shards = key.split("/")
-            data, rows = release.encode_parquet(docs, config.compression, config.row_group_bytes)
-            relative = release.shard_path(lang, int(index), int(shards))
+        def write(path_and_records):
+            relative, group = path_and_records
+            data, rows = release.encode_parquet(group, config.compression, config.row_group_bytes, layout)
             write_file(FileSystems.join(out_dir, relative), data)
-            yield {"path": relative, "lang": lang, "rows": rows, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            yield {"path": relative, "lang": relative.split("/")[1], "rows": rows, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
         return (
-            docs
+            records
             | "AssignShard" >> beam.Map(assign, counts=beam.pvalue.AsDict(shard_counts))
             | "GroupShard" >> beam.GroupByKey()
             | "WriteParquet" >> beam.FlatMap(write)

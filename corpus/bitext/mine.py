@@ -23,7 +23,7 @@ from corpus.bitext.filters import TOO_LONG, pair_drop_reason
 from corpus.bitext.lexical import Lexicon
 from corpus.bitext.sentences import split_paragraph_sentences, splits_clauses
 from corpus.config import Bitext
-from corpus.schema import BitextPair, Document, Drop, is_a, make_id
+from corpus.schema import BitextPair, Document, Drop, is_a, make_id, pair_name
 
 ALIGNER = "dp-align"
 
@@ -58,11 +58,6 @@ def encode_sides(sides: Sequence[Side], encoder, config: Bitext) -> list[Side]:
         else:
             out.append(side)
     return out
-
-
-def pair_name(lang1: str, lang2: str) -> str:
-    """The language pair's name and folder: the two codes sorted, "eng_Latn-fra_Latn"."""
-    return "-".join(sorted((lang1, lang2)))
 
 
 def orient(doc1: Document, doc2: Document) -> tuple[Document, Document]:
