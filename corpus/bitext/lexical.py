@@ -29,10 +29,11 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 from anyascii import anyascii
 
+from corpus.lang import is_unspaced_label
+
 Lexicon = Mapping[str, Sequence[tuple[str, float]]]  # second-language token -> [(first-language token, weight)]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_UNSPACED_SCRIPTS = {"Jpan", "Hani", "Hans", "Hant", "Thai", "Laoo", "Khmr", "Mymr", "Tibt", "Kore"}
 STEM_CHARS = 6  # a truncation stemmer: inflected forms ("Вельмора", "Вельморе") share a feature
 NUMBER_WEIGHT = 2.0  # numbers are the strongest anchors across any two scripts
 ROMAN_CHARS = 4  # names match across scripts by the first letters of their transliteration
@@ -55,7 +56,7 @@ def _digits(token: str) -> str | None:
 
 def tokens(text: str, lang: str) -> list[str]:
     """Lower-cased word stems; character bigrams for scripts written without spaces; numbers as ASCII digits."""
-    unspaced = lang.rsplit("_", 1)[-1] in _UNSPACED_SCRIPTS
+    unspaced = is_unspaced_label(lang)
     out: list[str] = []
     for word in _WORD.findall(text.casefold()):
         number = _digits(word)
