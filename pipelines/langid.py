@@ -43,7 +43,7 @@ class _Identify(beam.DoFn):
     def process(self, batch: list[Document]):
         decisions, stats = self.decider.identify(batch)
         for doc, why in decisions:
-            yield drop("langid", why, doc) if why else doc
+            yield drop(why, doc) if why else doc
         for key, amount in stats:
             yield Stat(key, amount)
 
@@ -70,7 +70,7 @@ def identifier_config(model: str | None, overrides: LangId = LangId()) -> LangId
 
 
 def label_lines(lines: list[str], config: LangId, paragraphs: bool = False, batch: int = 1024):
-    """`corpus langid`: per input line, "lang<TAB>score", with a third column "langid/<why>" when the build would drop it.
+    """`corpus langid`: per input line, "lang<TAB>score", with a third column, the drop reason, when the build would drop it.
 
     By default each line is a document, decided exactly as the build decides (script check, thresholds);
     with `paragraphs` each line gets the label the paragraph stage gives it, before any document rule.
@@ -86,4 +86,4 @@ def label_lines(lines: list[str], config: LangId, paragraphs: bool = False, batc
             continue
         decisions, _ = decider.identify([new_document(source="commoncrawl", text=line) for line in chunk])
         for doc, why in decisions:
-            yield f"{doc.lang}\t{doc.lang_score:.4f}" + (f"\tlangid/{why}" if why else "")
+            yield f"{doc.lang}\t{doc.lang_score:.4f}" + (f"\t{why}" if why else "")

@@ -30,17 +30,16 @@ from resiliparse.parse.html import HTMLTree
 
 from corpus.config import Read
 from corpus.schema import COMMONCRAWL, Document, Drop, new_document
-from corpus.sources import (
+from corpus.sources import offset_detail, snapshot_from_path
+from corpus.sources.archive import WarcItem, decode, records
+from corpus.statistics import (
     READ_BAD_HTTP,
     READ_EMPTY_TEXT,
     READ_HTTP_STATUS,
     READ_MISSING_HEADER,
     READ_NOT_HTML,
     READ_UNDECODABLE,
-    offset_detail,
-    snapshot_from_path,
 )
-from corpus.sources.archive import WarcItem, decode, records
 from corpus.text import normalise
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
