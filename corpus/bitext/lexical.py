@@ -90,7 +90,7 @@ class LexicalEncoder:
     name = "lexical"
     shared_space = False  # a second language's vectors depend on the pair's lexicon
 
-    def __init__(self, dim: int = 4096, lexicon: Lexicon | None = None, transliterate: bool = True):
+    def __init__(self, dim: int, lexicon: Lexicon | None = None, transliterate: bool = True):
         self.dim = dim
         self.transliterate = transliterate
         self.lexicon = lexicon or {}
@@ -148,7 +148,7 @@ def dice(joint: int, count1: int, count2: int) -> float:
     return 2.0 * joint / (count1 + count2)
 
 
-def lexicon_from_entries(entries: Iterable[tuple[str, str, float]], per_token: int = 3) -> dict[str, list[tuple[str, float]]]:
+def lexicon_from_entries(entries: Iterable[tuple[str, str, float]], per_token: int) -> dict[str, list[tuple[str, float]]]:
     """{token2: [(token1, weight), ...]} keeping each second-language token's best `per_token` translations."""
     by_token: dict[str, list[tuple[str, float]]] = {}
     for token1, token2, weight in entries:
@@ -157,7 +157,7 @@ def lexicon_from_entries(entries: Iterable[tuple[str, str, float]], per_token: i
 
 
 def estimate_lexicon(
-    pairs: Sequence[tuple[str, str]], lang1: str, lang2: str, min_dice: float = 0.3, min_count: int = 1, per_token: int = 3
+    pairs: Sequence[tuple[str, str]], lang1: str, lang2: str, min_dice: float, min_count: int, per_token: int
 ) -> dict[str, list[tuple[str, float]]]:
     """The Dice lexicon of a set of aligned sentence pairs, in one process (tests and benchmarks;
     the pipeline computes the same counts with shuffles)."""
