@@ -118,7 +118,7 @@ def quality(mined: list[tuple[float, bool]], gold: int, threshold: float = 0.0) 
 def quality_table(articles, langs, seeds, e5: Memo) -> dict:
     out = {}
     # e5 as configured ("query: " prefix), and once with e5's other prefix to show the choice.
-    variants = {"lexical": None, "e5": e5, "e5 passage: prefix": Memo(E5Encoder(prefix="passage"))}
+    variants = {"lexical": None, "e5": e5, "e5 passage: prefix": Memo(E5Encoder(Bitext().encoder_model, Bitext().encoder_threads, Bitext().batch_size, prefix="passage"))}
     for name, encoder in variants.items():
         config = Bitext(encoder="lexical" if name == "lexical" else "e5")
         # Run with no score floor and apply the default afterwards: the score filter is the last rule,
@@ -181,12 +181,12 @@ def encoder_cost(articles) -> dict:
     from corpus.bitext.encoders import E5Encoder
 
     for batch in (1, 8, 32, 128):
-        encoder = E5Encoder(threads=1, batch_size=batch)
+        encoder = E5Encoder(Bitext().encoder_model, threads=1, batch_size=batch)
         started, wall = time.process_time(), time.perf_counter()
         encoder.encode_raw(sentences)
         cpu, wall = time.process_time() - started, time.perf_counter() - wall
         out["e5"][str(batch)] = {"cpu_s": round(cpu, 2), "wall_s": round(wall, 2), "sentences_per_cpu_s": round(len(sentences) / cpu, 1)}
-    lexical = LexicalEncoder()
+    lexical = LexicalEncoder(Bitext().dim)
     started = time.process_time()
     for lang in {lang for a in articles for lang in a.sentences}:
         lexical.encode_raw([s for a in articles for s in a.sentences.get(lang, [])], lang)
@@ -252,7 +252,7 @@ def run(seeds: int, demo: bool) -> dict:
                           "english_sentences": sum(len(a.sentences[ENGLISH]) for a in articles),
                           "distractors_per_article_side": sorted({len(v) for a in articles for v in a.extra.values()})}}
     started = time.perf_counter()
-    e5 = Memo(E5Encoder())
+    e5 = Memo(E5Encoder(Bitext().encoder_model, Bitext().encoder_threads, Bitext().batch_size))
     result["quality"] = quality_table(articles, langs, tuple(range(seeds)), e5)
     result["quality_seconds"] = round(time.perf_counter() - started, 1)
     result["global"] = global_mining(articles, langs, e5)

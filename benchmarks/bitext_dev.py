@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from corpus.bitext.mine import joiner
+from corpus.lang import sentence_joiner
 from corpus.schema import Document, new_document
 
 DEV_DIR = Path(__file__).parent / "data" / "bitext_dev"
@@ -71,7 +71,7 @@ def _paragraphs(sentences: list[str], lang: str, rng: random.Random) -> str:
     out, i = [], 0
     while i < len(sentences):
         n = rng.randint(2, 5)
-        out.append(joiner(lang).join(sentences[i : i + n]))
+        out.append(sentence_joiner(lang).join(sentences[i : i + n]))
         i += n
     return "\n".join(out)
 

@@ -60,7 +60,7 @@ def make_corpus(seed: int = 0, bases: int = 250, unrelated: int = 400):
 
 
 def true_pairs(docs, threshold):
-    sets = [shingles(d.text) for d in docs]
+    sets = [shingles(d.text, Dedup().word_ngram, Dedup().char_ngram) for d in docs]
     pairs = []
     for i in range(len(sets)):
         a = sets[i]

@@ -57,7 +57,7 @@ def main():
     text_bytes = sum(len(d.text.encode()) for d in docs)
     doc_bytes = sum(size(d, DOC) for d in docs)
     bands, rows = lsh_bands(c.threshold, c.num_perm, c.false_negative_weight)
-    sigs = signatures([shingles(d.text) for d in docs], c.num_perm, c.seed)
+    sigs = signatures([shingles(d.text, c.word_ngram, c.char_ngram) for d in docs], c.num_perm, c.seed)
     exact = sum(size(exact_key(d.text, scope(d, False, True))) for d in docs) + doc_bytes
     def member_bytes(verify: bool) -> int:
         """Bytes of the (LSH bucket, (node, sketch)) records, and the salt the join adds to the key."""

@@ -52,8 +52,10 @@ from corpus.config import LangId
 from corpus.langid import EnsembleIdentifier, FastTextIdentifier, HeliportIdentifier, Prediction
 from corpus.langid.documents import DocumentLanguage
 from corpus.langid.identifiers import combine
-from corpus.langid.labels import macrolanguage, script
+from corpus.lang import script
+from corpus.langid.labels import macrolanguage
 from corpus.langid.scripts import dominant_script, script_agrees
+from corpus.statistics import parse_drop_reason, parse_stat_key
 
 HERE = Path(__file__).parent
 SENTENCES = HERE / "data" / "lid_sentences.tsv"
@@ -290,11 +292,11 @@ def page_counts(pages: list, identifier) -> dict:
             for doc, why in decisions:
                 source = doc.source if doc.source != "wikipedia" else Path(doc.input_file).name[:2] + "wiki"
                 row = totals["by_source"].setdefault(source, {})
-                key = f"{doc.lang}{'' if not why else ' (dropped: ' + why + ')'}"
+                key = f"{doc.lang}{'' if not why else ' (dropped: ' + parse_drop_reason(why)[1] + ')'}"
                 row[key] = row.get(key, 0) + 1
                 totals["documents"] += 1
             for key, amount in stats:
-                kind = key.split("|")[0]
+                kind = parse_stat_key(key)[0]
                 totals[kind] = totals.get(kind, 0) + amount
         out[name] = totals
     return out

@@ -257,7 +257,7 @@ def run_ours_loop(folder: str, out: str) -> dict:
     from corpus.langid import load_identifier
 
     config = load_config(None, EQUIVALENT)
-    lid, dedup = load_identifier(config.langid.identifier, config.langid.model), config.dedup
+    lid, dedup = load_identifier(config.langid), config.dedup
     rules = QualityRules(config.filters)
     docs_in = kept_lang = kept_filter = 0
     cpu = dict.fromkeys(("read", "langid", "filters", "minhash"), 0.0)

@@ -13,8 +13,29 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.config import Rebalance
+from corpus.lang import language_code
 from corpus.rebalance import held_back
 from corpus.schema import BITEXT_SCHEMA, DOCUMENT_SCHEMA, SOURCES, BitextPair, Document, pair_name, signals_row
+from corpus.statistics import (
+    BITEXT_KIND_PREFIX,
+    DOCUMENT_COUNT_KINDS,
+    STAGE_DEDUP,
+    STAGE_DEDUP_EXACT,
+    STAGE_DEDUP_NEAR,
+    STAGE_DEDUP_PARAGRAPH,
+    STAGE_FILTER,
+    STAGE_LANGID,
+    STAGE_READ,
+    STAT_COPIES,
+    STAT_DROPPED,
+    STAT_MAX_COPIES,
+    STAT_READ,
+    STAT_STAGE,
+    parse_drop_reason,
+    parse_stat_key,
+    parse_subkey,
+    subkey,
+)
 
 DOCS_DIR = "docs"
 TOKENIZER_DIR = "tokenizer"
@@ -24,7 +45,7 @@ REPORT = "report.html"
 PLOTS_DIR = "report"  # PNG plots beside report.html
 BITEXT_DIR = "bitext"
 # The stages documents pass, in order; each drop reason belongs to the longest stage its name starts with.
-STAGES = ("read", "langid", "filter", "dedup/exact", "dedup/near", "dedup/paragraph")
+STAGES = (STAGE_READ, STAGE_LANGID, STAGE_FILTER, STAGE_DEDUP_EXACT, STAGE_DEDUP_NEAR, STAGE_DEDUP_PARAGRAPH)
 
 
 class ReleaseFailed(Exception):
@@ -110,9 +131,9 @@ def with_bitext(manifest: Mapping[str, Any], stats: Mapping[str, int], shards: l
     """The manifest with its bitext statistics and shards replaced by those of a new mining run."""
     mined: dict[str, dict[str, int]] = {}
     for key, amount in stats.items():
-        kind, _, rest = key.partition("|")
-        mined.setdefault(kind, {})[rest] = amount
-    kept_stats = {kind: v for kind, v in manifest.get("stats", {}).items() if not kind.startswith("bitext_")}
+        kind, parts = parse_stat_key(key)
+        mined.setdefault(kind, {})[subkey(*parts)] = amount
+    kept_stats = {kind: v for kind, v in manifest.get("stats", {}).items() if not kind.startswith(BITEXT_KIND_PREFIX)}
     kept_shards = [s for s in manifest["shards"] if not s["path"].startswith(BITEXT_DIR + "/")]
     return {
         **manifest,
@@ -132,7 +153,7 @@ def card_header(manifest: Mapping[str, Any]) -> dict[str, Any]:
     ]
     return {
         "pretty_name": manifest["config"]["name"],
-        "language": sorted({lang.split("_")[0] for lang in langs}),
+        "language": sorted({language_code(lang) for lang in langs}),
         "multilinguality": "multilingual",
         "task_categories": ["text-generation", "fill-mask"] + (["translation"] if pairs else []),
         "configs": configs,
@@ -308,17 +329,18 @@ def assemble_manifest(
         )
 
     for key, amount in stats.items():
-        kind, _, rest = key.partition("|")
-        if kind == "read":
+        kind, parts = parse_stat_key(key)
+        rest = subkey(*parts)
+        if kind == STAT_READ:
             read[rest] = read.get(rest, 0) + amount
-        elif kind == "stage":
+        elif kind == STAT_STAGE:
             stage_out[rest] = amount
-        elif kind == "dropped":
-            reason, _, lang = rest.partition("|")
+        elif kind == STAT_DROPPED:
+            reason, lang = parts[0], subkey(*parts[1:])
             dropped[reason] = dropped.get(reason, 0) + amount
             if lang:
                 language(lang)["dropped"][reason] = amount
-        elif kind in ("kept", "kept_chars", "written", "written_chars"):
+        elif kind in DOCUMENT_COUNT_KINDS:
             language(rest)[kind] += amount
         else:
             other.setdefault(kind, {})[rest] = amount
@@ -326,7 +348,7 @@ def assemble_manifest(
         language(lang)["rate"] = round(rate, 6)
     by_documents = config.get("rebalance", {}).get("unit") == "documents"
     rebalance_config = Rebalance.model_validate(config.get("rebalance", {}))
-    max_copies = other.pop("max_copies", {})
+    max_copies = other.pop(STAT_MAX_COPIES, {})
     for name, lang in languages.items():
         lang["dropped"] = dict(sorted(lang["dropped"].items()))
         # Effective epochs: how many times over, on average, the language's kept text was written.
@@ -335,7 +357,8 @@ def assemble_manifest(
         lang["held_back"] = bool(lang["kept"]) and held_back(lang["kept"], lang["kept_chars"], rebalance_config)
         lang["max_copies"] = max_copies.get(name, 0)
     dedup = config.get("dedup", {})
-    enabled = [s for s in STAGES if not s.startswith("dedup/") or dedup.get(s.partition("/")[2], True)]
+    # The dedup steps are named like reasons ("dedup/exact"), their second part their switch in the config.
+    enabled = [s for s in STAGES if parse_drop_reason(s)[0] != STAGE_DEDUP or dedup.get(parse_drop_reason(s)[1], True)]
     return {
         "format": 1,
         "config": dict(config),
@@ -349,7 +372,7 @@ def assemble_manifest(
             "stages": stage_table(enabled, read, dropped, stage_out),
         },
         "languages": dict(sorted(languages.items())),
-        "rebalancing": rebalancing_summary(languages, other.get("copies", {}), rebalance_config.max_epochs),
+        "rebalancing": rebalancing_summary(languages, other.get(STAT_COPIES, {}), rebalance_config.max_epochs),
         "stats": {kind: dict(sorted(values.items())) for kind, values in sorted(other.items())},
         "shards": sorted(shards, key=lambda s: s["path"]),
         "tokenizer": dict(tokenizer or {}),
@@ -362,7 +385,7 @@ def rebalancing_summary(languages: Mapping[str, Mapping[str, Any]], copies: Mapp
 
     `copies` is the build's histogram "<lang>|<n>" -> documents written n times.
     """
-    over = sum(count for key, count in copies.items() if int(key.rpartition("|")[2]) > max_epochs)
+    over = sum(count for key, count in copies.items() if int(parse_subkey(key)[-1]) > max_epochs)
     held = sorted(lang for lang, v in languages.items() if v.get("held_back"))
     written = sum(v["written"] for v in languages.values())
     held_written = sum(languages[lang]["written"] for lang in held)
@@ -398,7 +421,7 @@ def held_back_sentence(manifest: Mapping[str, Any]) -> str | None:
 
 
 def stage_of(reason: str) -> str:
-    return max((s for s in STAGES if reason.startswith(s)), key=len, default=reason.partition("/")[0])
+    return max((s for s in STAGES if reason.startswith(s)), key=len, default=parse_drop_reason(reason)[0])
 
 
 def stage_table(stages: list[str], read: Mapping[str, int], dropped: Mapping[str, int], out: Mapping[str, int]) -> list[dict[str, Any]]:

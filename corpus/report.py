@@ -19,10 +19,21 @@ matplotlib.use("Agg")  # files only, never a window
 from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
 
 from corpus.release import PLOTS_DIR, REPORT, bitext_files, held_back_sentence, over_max_epochs, reconciles  # noqa: E402
+from corpus.statistics import (  # noqa: E402
+    STAGE_DEDUP,
+    STAGE_FILTER,
+    STAGE_LANGID,
+    STAGE_READ,
+    STAT_BITEXT_SCORE,
+    STAT_DOC_LENGTH,
+    parse_drop_reason,
+    parse_subkey,
+    subkey,
+)
 
 # The order documents meet the stages; a stage not listed here comes after them.
-STAGE_ORDER = ("read", "langid", "filter", "dedup")
-PLOTTED_STATS = ("doc_length", "bitext_score")  # kinds drawn as plots (or listed elsewhere)
+STAGE_ORDER = (STAGE_READ, STAGE_LANGID, STAGE_FILTER, STAGE_DEDUP)
+PLOTTED_STATS = (STAT_DOC_LENGTH, STAT_BITEXT_SCORE)  # kinds drawn as plots (or listed elsewhere)
 
 
 def _png(fig: Figure) -> bytes:
@@ -62,7 +73,7 @@ def funnel(manifest: Mapping[str, Any]) -> list[tuple[str, int, int]]:
     """(stage, documents dropped there, documents left after it), in the order of the flow."""
     dropped: dict[str, int] = {}
     for reason, count in manifest["documents"]["dropped"].items():
-        stage = reason.split("/", 1)[0]
+        stage = parse_drop_reason(reason)[0]
         dropped[stage] = dropped.get(stage, 0) + count
     order = [s for s in STAGE_ORDER if s in dropped] + sorted(set(dropped) - set(STAGE_ORDER))
     left = manifest["documents"]["read"]
@@ -90,7 +101,7 @@ def dedup_rates(manifest: Mapping[str, Any]) -> dict[str, dict[str, float]]:
     """Per language: the share of documents each dedup reason removed, of those that reached dedup."""
     rates = {}
     for lang, v in manifest["languages"].items():
-        dedup = {reason: n for reason, n in v["dropped"].items() if reason.startswith("dedup/")}
+        dedup = {reason: n for reason, n in v["dropped"].items() if parse_drop_reason(reason)[0] == STAGE_DEDUP}
         reached = v["kept"] + sum(dedup.values())
         if reached:
             rates[lang] = {reason: n / reached for reason, n in sorted(dedup.items())}
@@ -120,16 +131,16 @@ def _histograms(values: Mapping[str, int]) -> dict[str, dict[float, int]]:
     """"<group>|<bucket>" -> count, as {group: {bucket: count}}."""
     found: dict[str, dict[float, int]] = {}
     for key, count in values.items():
-        group, _, bucket = key.rpartition("|")
+        *group, bucket = parse_subkey(key)
         try:
-            found.setdefault(group, {})[float(bucket)] = count
+            found.setdefault(subkey(*group), {})[float(bucket)] = count
         except ValueError:
             continue
     return found
 
 
 def plot_lengths(manifest: Mapping[str, Any]) -> bytes | None:
-    hist = _histograms(manifest.get("stats", {}).get("doc_length", {}))
+    hist = _histograms(manifest.get("stats", {}).get(STAT_DOC_LENGTH, {}))
     if not hist:
         return None
     fig, ax = _figure(9, 4.5)
@@ -174,7 +185,7 @@ def bitext_pairs(manifest: Mapping[str, Any]) -> dict[str, int]:
 def bitext_scores(manifest: Mapping[str, Any]) -> dict[float, int]:
     """The score histogram of all pairs ("<pair>|<bucket>" -> count, summed over pairs)."""
     total: dict[float, int] = {}
-    for buckets in _histograms(manifest.get("stats", {}).get("bitext_score", {})).values():
+    for buckets in _histograms(manifest.get("stats", {}).get(STAT_BITEXT_SCORE, {})).values():
         for bucket, count in buckets.items():
             total[bucket] = total.get(bucket, 0) + count
     return dict(sorted(total.items()))
@@ -226,7 +237,7 @@ def _stats_tables(manifest: Mapping[str, Any]) -> list[str]:
     for kind, values in manifest.get("stats", {}).items():
         if kind in PLOTTED_STATS or not values:
             continue
-        rows = [key.split("|") + [amount] for key, amount in values.items()]
+        rows = [[*parse_subkey(key), amount] for key, amount in values.items()]
         width = max(len(r) for r in rows)
         rows = [r[:-1] + [""] * (width - len(r)) + [r[-1]] for r in rows]
         parts.append(f"<h3>{html.escape(kind)}</h3>" + _html_table([f"key {i + 1}" for i in range(width - 1)] + ["amount"], rows))

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from corpus.lang import UNSPACED_CHARACTERS
+
 # C0/C1 controls except tab and newline, plus zero-width and bidi formatting marks
 # that survive extraction and break hashing; ZWJ/ZWNJ stay (they matter in Indic and Arabic scripts).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffe\uffff]")
 _SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline
 _FOLD_DROP = re.compile(r"[\W_]+")  # punctuation, symbols and spaces, for hashing
 _DIGITS = re.compile(r"\d")
-# Scripts written without spaces between words: Thai, Lao, Tibetan, Myanmar, Khmer, kana, Han.
-_UNSPACED = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Characters of the scripts written without spaces between words: Thai, Lao, Tibetan, Myanmar, Khmer, kana, Han.
+_UNSPACED = re.compile("[" + "".join(UNSPACED_CHARACTERS.values()) + "]")
 
 
 def normalise(text: str) -> str:

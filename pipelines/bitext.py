@@ -30,13 +30,14 @@ from corpus.bitext.mine import confident_pairs, encode_sides, mine_document_pair
 from corpus.config import Bitext, Read
 from corpus.schema import BitextPair, COMMONCRAWL, Document, Drop, Stat, WIKIPEDIA, pair_name
 from corpus.sources import langlinks
+from corpus.statistics import STAT_BITEXT_CANDIDATES, STAT_BITEXT_LINKS, STAT_BITEXT_PAIRS, STAT_BITEXT_SCORE, stat_key
 from corpus.text import fold
 from pipelines.common import StageOutput, split_outputs
 from pipelines.read import MatchFiles, open_input
 
 WIKIPEDIA_CANDIDATES = "wikipedia-langlinks"
 WEB_CANDIDATES = "web-url-marker"
-UNMATCHED_LINKS = "bitext_links|unmatched"  # interlanguage links that found no document on one side
+UNMATCHED_LINKS = stat_key(STAT_BITEXT_LINKS, "unmatched")  # interlanguage links that found no document on one side
 MAX_SITE_LANGUAGES = 32  # pages sharing one URL key: more than this is a template, not translations
 
 # ---------------------------------------------------------------- candidate pairs
@@ -285,8 +286,8 @@ class MineBitext(beam.PTransform):
             wiki, unmatched = docs | "WikipediaPairs" >> WikipediaPairs(links.kept)
             candidates.append(wiki | "TagWiki" >> beam.Map(lambda pair: (pair, WIKIPEDIA_CANDIDATES)))
             stats += [
-                links.kept | "LinkStats" >> beam.Map(lambda l: ("bitext_links|read", 1)),
-                links.dropped | "LinkDropStats" >> beam.Map(lambda d: (f"bitext_links|{d.reason}", 1)),
+                links.kept | "LinkStats" >> beam.Map(lambda l: (stat_key(STAT_BITEXT_LINKS, "read"), 1)),
+                links.dropped | "LinkDropStats" >> beam.Map(lambda d: (stat_key(STAT_BITEXT_LINKS, d.reason), 1)),
                 unmatched,
             ]
         if config.web:
@@ -308,7 +309,7 @@ class MineBitext(beam.PTransform):
         candidates = checked_candidates.kept
         drops.append(checked_candidates.dropped)
         stats.append(candidates | "CandidateStats" >> beam.Map(
-            lambda c: (f"bitext_candidates|{pair_name(c[0][0].lang, c[0][1].lang)}|{c[1]}", 1)))
+            lambda c: (stat_key(STAT_BITEXT_CANDIDATES, pair_name(c[0][0].lang, c[0][1].lang), c[1]), 1)))
 
         if config.encoder == "lexical":
             lexicons = candidates | "EstimateLexicons" >> EstimateLexicons(config)
@@ -332,7 +333,7 @@ class MineBitext(beam.PTransform):
         drops.append(pairs.dropped)
         bins = config.histogram_bins
         stats += [
-            pairs.kept | "PairStats" >> beam.Map(lambda pr: (f"bitext_pairs|{pair_name(pr.src_lang, pr.tgt_lang)}|{pr.method}", 1)),
-            pairs.kept | "ScoreStats" >> beam.Map(lambda pr: (f"bitext_score|{pair_name(pr.src_lang, pr.tgt_lang)}|{_score_bin(pr.score, bins)}", 1)),
+            pairs.kept | "PairStats" >> beam.Map(lambda pr: (stat_key(STAT_BITEXT_PAIRS, pair_name(pr.src_lang, pr.tgt_lang), pr.method), 1)),
+            pairs.kept | "ScoreStats" >> beam.Map(lambda pr: (stat_key(STAT_BITEXT_SCORE, pair_name(pr.src_lang, pr.tgt_lang), _score_bin(pr.score, bins)), 1)),
         ]
         return StageOutput(pairs.kept, drops | "AllBitextDrops" >> beam.Flatten(), stats | "AllBitextStats" >> beam.Flatten())

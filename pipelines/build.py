@@ -21,6 +21,20 @@ from apache_beam.options.pipeline_options import PipelineOptions
 import pipelines.records  # noqa: F401  (registers the record coders)
 from corpus import release
 from corpus.config import BuildConfig, ConfigError
+from corpus.statistics import (
+    STAGE_DEDUP,
+    STAGE_FILTER,
+    STAGE_LANGID,
+    STAGE_READ,
+    STAT_BITEXT_DROPPED,
+    STAT_DOC_LENGTH,
+    STAT_KEPT,
+    STAT_KEPT_CHARS,
+    STAT_READ,
+    STAT_WRITTEN,
+    STAT_WRITTEN_CHARS,
+    stat_key,
+)
 from pipelines.dedup import Deduplicate
 from pipelines.filters import QualityFilter
 from pipelines.langid import IdentifyLanguage
@@ -34,7 +48,7 @@ from pipelines.write import WriteShards, write_file
 # Our fixed DaskRunner (see pipelines/dask.py) under the name users know.
 RUNNER_ALIASES = {"--runner=DaskRunner": "--runner=pipelines.dask.DaskRunner"}
 WORK_DIR = "_work"  # the build's own statistics, turned into manifest.json at the end
-PROGRESS_STAGES = ["read", "langid", "filter", "kept"]
+PROGRESS_STAGES = [STAGE_READ, STAGE_LANGID, STAGE_FILTER, "kept"]  # "kept": out of dedup, progress only
 PACKAGES = ("apache-beam", "pyarrow", "datasketch", "fasttext-numpy2-wheel", "sentencepiece", "warcio", "fastwarc", "resiliparse", "mwparserfromhell", "corpus-builder")
 
 
@@ -45,13 +59,13 @@ def keep_documents(p: beam.Pipeline, config: BuildConfig):
     identified = read.kept | "LanguageID" >> IdentifyLanguage(config.langid)
     filtered = identified.kept | "QualityFilter" >> QualityFilter(config.filters)
     deduplicated = filtered.kept | "Dedup" >> Deduplicate(config.dedup)
-    stages = {"read": read, "langid": identified, "filter": filtered, "dedup": deduplicated}
+    stages = {STAGE_READ: read, STAGE_LANGID: identified, STAGE_FILTER: filtered, STAGE_DEDUP: deduplicated}
     dropped = [stage.dropped for stage in stages.values()]
     stats = [stage.stats for stage in stages.values()]  # ("kind|key", amount), summed into the manifest
     # Documents out of each stage (dedup counts its own three): a count that does not add up points at
     # the stage that lost it; the same counts feed the progress line.
     work = FileSystems.join(config.output.dir, WORK_DIR)
-    for name in ("read", "langid", "filter"):
+    for name in (STAGE_READ, STAGE_LANGID, STAGE_FILTER):
         stats.append(stages[name].kept | f"Count/{name}" >> beam.ParDo(CountStage(work, name)))
     _ = deduplicated.kept | "Count/kept" >> beam.ParDo(CountStage(work, "kept", statistic=False))
     return read, deduplicated.kept, dropped, stats
@@ -64,7 +78,7 @@ def write_bitext(kept, config: BuildConfig):
     bitext = kept | "MineBitext" >> MineBitext(config.bitext, config.inputs.langlinks)
     shards = bitext.kept | "WriteBitext" >> WriteShards(config.output.dir, config.output, release.BITEXT)
     # Pairs that were dropped are no documents: counted apart from the documents' drops.
-    drops = bitext.dropped | "BitextDropStats" >> beam.Map(lambda d: (f"bitext_dropped|{d.reason}|{d.lang}", 1))
+    drops = bitext.dropped | "BitextDropStats" >> beam.Map(lambda d: (stat_key(STAT_BITEXT_DROPPED, d.reason, d.lang), 1))
     return shards, [bitext.stats, drops]
 
 
@@ -85,13 +99,13 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
 
     all_dropped = dropped | "AllDrops" >> beam.Flatten()
     stats += [
-        read.kept | "ReadStats" >> beam.Map(lambda d: (f"read|{d.source}", 1)),
-        read.dropped | "ReadDropStats" >> beam.Map(lambda d: (f"read|{d.source}", 1)),
+        read.kept | "ReadStats" >> beam.Map(lambda d: (stat_key(STAT_READ, d.source), 1)),
+        read.dropped | "ReadDropStats" >> beam.Map(lambda d: (stat_key(STAT_READ, d.source), 1)),
         all_dropped | "DropStats" >> beam.Map(drop_stat),
-        kept | "KeptStats" >> beam.FlatMap(doc_stats("kept")),
-        written | "WrittenStats" >> beam.FlatMap(doc_stats("written")),
+        kept | "KeptStats" >> beam.FlatMap(doc_stats(STAT_KEPT, STAT_KEPT_CHARS)),
+        written | "WrittenStats" >> beam.FlatMap(doc_stats(STAT_WRITTEN, STAT_WRITTEN_CHARS)),
         written | "CopyStats" >> CopyStats(),  # copies per document: none may exceed rebalance.max_epochs
-        kept | "LengthStats" >> beam.Map(lambda d: (f"doc_length|{d.lang}|{release.length_bucket(d.n_chars)}", 1)),
+        kept | "LengthStats" >> beam.Map(lambda d: (stat_key(STAT_DOC_LENGTH, d.lang, release.length_bucket(d.n_chars)), 1)),
     ]
     (
         stats

@@ -23,7 +23,7 @@ from typing import Any
 
 from corpus import release
 from corpus.config import INPUT_KINDS, BuildConfig, ConfigError, load_config
-from corpus.sources import DAMAGED_FILES
+from corpus.statistics import STAT_BITEXT_CANDIDATES, STAT_BITEXT_PAIRS, STAT_DAMAGED_FILES, parse_subkey, subkey
 
 DEMO_CONFIG = resources.files("corpus.demo") / "demo.yaml"
 
@@ -157,11 +157,11 @@ def _summary(manifest: dict[str, Any]) -> str:
     # Named, not just marked: the languages too small to up-sample, and any document over the cap.
     lines += [line for line in (release.held_back_sentence(manifest), release.over_max_epochs(manifest)) if line]
     damaged: dict[str, list[str]] = {}
-    for key in manifest.get("stats", {}).get(DAMAGED_FILES, {}):
-        name, _, what = key.rpartition("|")
-        damaged.setdefault(name, []).append(what)
+    for key in manifest.get("stats", {}).get(STAT_DAMAGED_FILES, {}):
+        *path, what = parse_subkey(key)
+        damaged.setdefault(subkey(*path), []).append(what)
     if damaged:
-        lines.append(f"\n{len(damaged)} damaged input files (readable records kept; manifest stats.{DAMAGED_FILES}):")
+        lines.append(f"\n{len(damaged)} damaged input files (readable records kept; manifest stats.{STAT_DAMAGED_FILES}):")
         lines += [f"  {name}: {', '.join(sorted(whats))}" for name, whats in sorted(damaged.items())[:10]]
         lines += [f"  ... {len(damaged) - 10} more"] if len(damaged) > 10 else []
     status = "reconciles" if release.reconciles(manifest) else "DOES NOT RECONCILE"
@@ -266,16 +266,17 @@ def _mine(config: BuildConfig, beam_args: list[str]) -> int:
     finally:
         if demo_dir:
             shutil.rmtree(demo_dir, ignore_errors=True)
-    pairs = manifest["stats"].get("bitext_pairs", {})
+    pairs = manifest["stats"].get(STAT_BITEXT_PAIRS, {})
     by_pair: dict[str, int] = {}
     for key, count in pairs.items():
-        by_pair[key.split("|")[0]] = by_pair.get(key.split("|")[0], 0) + count
+        pair = parse_subkey(key)[0]
+        by_pair[pair] = by_pair.get(pair, 0) + count
     print(f"mining finished in {time.time() - started:.1f} s -> {config.output.dir}/bitext\n")
     print(f"{'language pair':<24}{'pairs':>8}")
     for name, count in sorted(by_pair.items(), key=lambda kv: -kv[1]):
         print(f"{name:<24}{count:>8,}")
     if not by_pair:
-        candidates = sum(manifest["stats"].get("bitext_candidates", {}).values())
+        candidates = sum(manifest["stats"].get(STAT_BITEXT_CANDIDATES, {}).values())
         raise release.ReleaseFailed(f"no sentence pairs mined ({candidates:,} candidate document pairs); see manifest stats bitext_*")
     return 0
 

@@ -44,6 +44,6 @@ def split_outputs(pcoll, label: str, fn, kept_type: type = Document) -> StageOut
     return StageOutput(kept, dropped, stats)
 
 
-def drop(stage: str, why: str, doc: Document) -> Drop:
-    """A document leaving the flow at `stage` for reason `why`."""
-    return Drop(f"{stage}/{why}", doc.lang, doc.source, doc.id)
+def drop(reason: str, doc: Document) -> Drop:
+    """A document leaving the flow for `reason` (corpus.statistics)."""
+    return Drop(reason, doc.lang, doc.source, doc.id)

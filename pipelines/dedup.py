@@ -28,6 +28,20 @@ from corpus.dedup.exact import exact_key, survivor_of
 from corpus.dedup.minhash import band_keys, lsh_bands, shingles, signatures, sketch_jaccard, verification_sketch
 from corpus.dedup.paragraph import paragraph_hashes, strip_paragraphs
 from corpus.schema import Document, Stat, with_text
+from corpus.statistics import (
+    DEDUP_EXACT,
+    DEDUP_NEAR,
+    DEDUP_PARAGRAPH_TOO_SHORT,
+    STAGE_DEDUP_EXACT,
+    STAGE_DEDUP_NEAR,
+    STAGE_DEDUP_PARAGRAPH,
+    STAT_DEDUP_CLUSTERS,
+    STAT_DEDUP_NEAR,
+    STAT_DEDUP_PARAGRAPHS,
+    STAT_DEDUP_REMOVED,
+    parse_drop_reason,
+    stat_key,
+)
 from pipelines.common import StageOutput, drop, split_outputs, split_stats
 from pipelines.stats import stage_key
 
@@ -41,18 +55,18 @@ class Deduplicate(beam.PTransform):
 
     def expand(self, docs):
         dropped, stats = [], []
-        for enabled, name, stage in (
-            (self.config.exact, "Exact", ExactDedup),
-            (self.config.near, "Near", NearDedup),
-            (self.config.paragraph, "Paragraph", ParagraphDedup),
+        for enabled, name, stage, stage_name in (
+            (self.config.exact, "Exact", ExactDedup, STAGE_DEDUP_EXACT),
+            (self.config.near, "Near", NearDedup, STAGE_DEDUP_NEAR),
+            (self.config.paragraph, "Paragraph", ParagraphDedup, STAGE_DEDUP_PARAGRAPH),
         ):
             if enabled:
                 docs, stage_dropped, stage_stats = docs | name >> stage(self.config)
                 dropped.append(stage_dropped)
-                stats += [stage_stats, docs | f"Count{name}" >> beam.Map(lambda _, key=stage_key(f"dedup/{name.lower()}"): (key, 1))]
+                stats += [stage_stats, docs | f"Count{name}" >> beam.Map(lambda _, key=stage_key(stage_name): (key, 1))]
         pipeline = docs.pipeline
         dropped = dropped | "AllDedupDrops" >> beam.Flatten(pipeline=pipeline)
-        removed = dropped | "RemovedPerLanguage" >> beam.Map(lambda d: (f"dedup_removed|{d.reason[6:]}|{d.lang}", 1))
+        removed = dropped | "RemovedPerLanguage" >> beam.Map(lambda d: (stat_key(STAT_DEDUP_REMOVED, parse_drop_reason(d.reason)[1], d.lang), 1))
         return StageOutput(docs, dropped, (stats + [removed]) | "AllDedupStats" >> beam.Flatten(pipeline=pipeline))
 
 
@@ -78,13 +92,13 @@ class ExactDedup(_Stage):
             best, size = survivor_of(group)
             yield best
             if size > 1:
-                yield Stat(f"dedup_clusters|exact|{size_bucket(size)}")
+                yield Stat(stat_key(STAT_DEDUP_CLUSTERS, "exact", size_bucket(size)))
                 survivor_passed = False  # ids are unique per record read; still, never drop more than the group less one
                 for doc in group:  # a second pass over the stream, never a list of the group
                     if doc.id == best.id and not survivor_passed:
                         survivor_passed = True
                     else:
-                        yield drop("dedup", "exact", doc)
+                        yield drop(DEDUP_EXACT, doc)
 
         groups = (
             docs
@@ -194,10 +208,10 @@ class ParagraphDedup(_Stage):
                     yield doc
                     continue
                 text, n_chars, _ = strip_paragraphs(doc.text, remove, doc_scope(doc))
-                yield Stat(f"dedup_paragraphs|removed_lines|{doc.lang}", doc.text.count("\n") - text.count("\n") + (not text))
-                yield Stat(f"dedup_paragraphs|removed_chars|{doc.lang}", doc.n_chars - n_chars)
+                yield Stat(stat_key(STAT_DEDUP_PARAGRAPHS, "removed_lines", doc.lang), doc.text.count("\n") - text.count("\n") + (not text))
+                yield Stat(stat_key(STAT_DEDUP_PARAGRAPHS, "removed_chars", doc.lang), doc.n_chars - n_chars)
                 if n_chars < config.paragraph_min_chars:
-                    yield drop("dedup", "paragraph_too_short", doc)
+                    yield drop(DEDUP_PARAGRAPH_TOO_SHORT, doc)
                 else:
                     yield with_text(doc, text)
 
@@ -233,9 +247,9 @@ class NearDedup(_Stage):
 
         def verified(candidate):
             _, (node, sig), (best, best_sig) = candidate
-            yield Stat("dedup_near|candidate_pairs")
+            yield Stat(stat_key(STAT_DEDUP_NEAR, "candidate_pairs"))
             if config.verify and sketch_jaccard(sig, best_sig) < config.threshold - config.verify_margin:
-                yield Stat("dedup_near|rejected_pairs")
+                yield Stat(stat_key(STAT_DEDUP_NEAR, "rejected_pairs"))
             else:
                 yield node, best
 
@@ -259,10 +273,10 @@ class NearDedup(_Stage):
             _, groups = id_and_groups
             for doc in groups["doc"]:
                 if groups["label"]:
-                    yield drop("dedup", "near", doc)
+                    yield drop(DEDUP_NEAR, doc)
                 elif groups["absorbed"]:
                     dup_count, members = groups["absorbed"][0]
-                    yield Stat(f"dedup_clusters|near|{size_bucket(members + 1)}")
+                    yield Stat(stat_key(STAT_DEDUP_CLUSTERS, "near", size_bucket(members + 1)))
                     yield doc._replace(dup_count=doc.dup_count + dup_count)
                 else:
                     yield doc
@@ -340,7 +354,7 @@ class ConnectedComponents(beam.PTransform):
     def expand(self, edges):
         stats = []
         for r in range(1, self.rounds + 1):
-            key = f"dedup_near|components_round_{r:02d}_changes"
+            key = stat_key(STAT_DEDUP_NEAR, f"components_round_{r:02d}_changes")
             edges, large_stats = split_stats(
                 edges
                 | f"BothWays{r}" >> beam.FlatMap(lambda e: (e, (e[1], e[0])))
@@ -376,5 +390,5 @@ class ConnectedComponents(beam.PTransform):
             | "Label" >> beam.Map(lambda ns, lo: (ns[0], final_label(ns[0], ns[1], lo)), AsSingleton(leftover))
             | "NotSmallest" >> beam.Filter(lambda nl: nl[0] != nl[1])
         )
-        stats.append(unsettled | "CountUnsettled" >> beam.Map(lambda _: ("dedup_near|components_unsettled_nodes", 1)))
+        stats.append(unsettled | "CountUnsettled" >> beam.Map(lambda _: (stat_key(STAT_DEDUP_NEAR, "components_unsettled_nodes"), 1)))
         return labels, stats | "ComponentStats" >> beam.Flatten()

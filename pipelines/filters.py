@@ -8,6 +8,7 @@ from apache_beam.io.filesystems import FileSystems
 from corpus.config import Filters
 from corpus.filters import QualityRules
 from corpus.schema import Document
+from corpus.statistics import STAGE_FILTER, drop_reason
 from pipelines.common import drop, split_outputs
 
 
@@ -27,7 +28,7 @@ class _Judge(beam.DoFn):
 
     def process(self, doc: Document):
         doc, reason = self.rules.judge(doc)
-        yield drop("filter", reason, doc) if reason else doc
+        yield drop(drop_reason(STAGE_FILTER, reason), doc) if reason else doc
 
 
 class QualityFilter(beam.PTransform):

@@ -29,7 +29,7 @@ def local_model(path: str | None) -> str | None:
 
 def document_language(config: LangId) -> DocumentLanguage:
     """The language decider of a config: what the pipeline and `corpus langid` both run."""
-    identifier = load_identifier(config.identifier, local_model(config.model), config.ensemble_threshold, config.ensemble_threshold_per_lang)
+    identifier = load_identifier(config, local_model(config.model))
     return DocumentLanguage(identifier, config)
 
 
@@ -43,7 +43,7 @@ class _Identify(beam.DoFn):
     def process(self, batch: list[Document]):
         decisions, stats = self.decider.identify(batch)
         for doc, why in decisions:
-            yield drop("langid", why, doc) if why else doc
+            yield drop(why, doc) if why else doc
         for key, amount in stats:
             yield Stat(key, amount)
 
@@ -69,8 +69,8 @@ def identifier_config(model: str | None, overrides: LangId = LangId()) -> LangId
     return overrides.model_copy(update={"identifier": "fasttext", "model": model})
 
 
-def label_lines(lines: list[str], config: LangId, paragraphs: bool = False, batch: int = 1024):
-    """`corpus langid`: per input line, "lang<TAB>score", with a third column "langid/<why>" when the build would drop it.
+def label_lines(lines: list[str], config: LangId, paragraphs: bool = False):
+    """`corpus langid`: per input line, "lang<TAB>score", with a third column, the drop reason, when the build would drop it.
 
     By default each line is a document, decided exactly as the build decides (script check, thresholds);
     with `paragraphs` each line gets the label the paragraph stage gives it, before any document rule.
@@ -78,12 +78,12 @@ def label_lines(lines: list[str], config: LangId, paragraphs: bool = False, batc
     from corpus.schema import new_document
 
     decider = document_language(config)
-    for start in range(0, len(lines), batch):
-        chunk = lines[start : start + batch]
+    for start in range(0, len(lines), config.batch_size):
+        chunk = lines[start : start + config.batch_size]
         if paragraphs:
             for p in decider.identifier.predict(chunk):
                 yield f"{p.lang}\t{p.score:.4f}"
             continue
         decisions, _ = decider.identify([new_document(source="commoncrawl", text=line) for line in chunk])
         for doc, why in decisions:
-            yield f"{doc.lang}\t{doc.lang_score:.4f}" + (f"\tlangid/{why}" if why else "")
+            yield f"{doc.lang}\t{doc.lang_score:.4f}" + (f"\t{why}" if why else "")

@@ -11,8 +11,9 @@ from apache_beam.io.filesystems import FileSystems
 
 from corpus.config import Read
 from corpus.schema import Drop, is_a
-from corpus.sources import FILE_LEVEL_REASONS, READ_UNREADABLE_FILE, SOURCE_OF_KIND, damaged_file, multistream, offset_detail, read_file
+from corpus.sources import SOURCE_OF_KIND, damaged_file, multistream, offset_detail, read_file
 from corpus.sources.remote import HttpStream, is_listing, is_url, listing_paths
+from corpus.statistics import FILE_LEVEL_REASONS, READ_UNREADABLE_FILE
 from pipelines.common import split_outputs
 
 

@@ -7,6 +7,7 @@ import apache_beam as beam
 from corpus import rebalance
 from corpus.config import Rebalance as RebalanceConfig
 from corpus.schema import Document
+from corpus.statistics import STAT_COPIES, STAT_MAX_COPIES, stat_key
 
 
 def unit_size(doc: Document, config: RebalanceConfig) -> int:
@@ -96,11 +97,11 @@ class CopyStats(beam.PTransform):
             | "KeyById" >> beam.Map(lambda d: ((d.lang, d.id), 1))
             | "CountCopies" >> beam.CombinePerKey(sum)
         )
-        histogram = per_doc | "Histogram" >> beam.Map(lambda kv: (f"copies|{kv[0][0]}|{kv[1]}", 1))
+        histogram = per_doc | "Histogram" >> beam.Map(lambda kv: (stat_key(STAT_COPIES, kv[0][0], kv[1]), 1))
         most = (
             per_doc
             | "ByLanguage" >> beam.Map(lambda kv: (kv[0][0], kv[1]))
             | "MaxPerLanguage" >> beam.CombinePerKey(max)
-            | "AsStat" >> beam.Map(lambda kv: (f"max_copies|{kv[0]}", kv[1]))
+            | "AsStat" >> beam.Map(lambda kv: (stat_key(STAT_MAX_COPIES, kv[0]), kv[1]))
         )
         return (histogram, most) | "CopyStats" >> beam.Flatten()

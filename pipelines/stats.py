@@ -14,25 +14,26 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from corpus.schema import Document, Drop
+from corpus.statistics import STAT_DROPPED, STAT_STAGE, stat_key
 from pipelines.write import write_file
 
 
 def drop_stat(drop: Drop) -> tuple[str, int]:
-    Metrics.counter("dropped", drop.reason).inc()
-    return f"dropped|{drop.reason}|{drop.lang}", 1
+    Metrics.counter(STAT_DROPPED, drop.reason).inc()
+    return stat_key(STAT_DROPPED, drop.reason, drop.lang), 1
 
 
 def stage_key(stage: str) -> str:
     """The statistic counting the documents that leave `stage` (release.STAGES)."""
-    return f"stage|{stage}"
+    return stat_key(STAT_STAGE, stage)
 
 
-def doc_stats(prefix: str):
-    """Count and characters of documents per language, under `prefix`."""
+def doc_stats(count_kind: str, chars_kind: str):
+    """Count and characters of documents per language, under the two statistic kinds."""
 
     def stats(doc: Document):
-        yield f"{prefix}|{doc.lang}", 1
-        yield f"{prefix}_chars|{doc.lang}", doc.n_chars
+        yield stat_key(count_kind, doc.lang), 1
+        yield stat_key(chars_kind, doc.lang), doc.n_chars
 
     return stats
 

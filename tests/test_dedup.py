@@ -8,8 +8,11 @@ from corpus.dedup import scope, size_bucket, survivor_rank
 from corpus.dedup.components import edge, large_star, small_star, union_find_labels
 from corpus.dedup.exact import exact_key, survivor_of
 from corpus.dedup.minhash import band_keys, estimated_jaccard, lsh_bands, shingles, signatures, sketch_jaccard, verification_sketch
+from corpus.config import Dedup
 from corpus.dedup.paragraph import paragraph_hash, paragraph_hashes, strip_paragraphs
 from corpus.schema import COMMONCRAWL, WIKIPEDIA, new_document
+
+DEDUP = Dedup()  # the configured shingle sizes
 
 TEXT = (
     "The ferry leaves the harbour at seven and reaches the island before the fog lifts. "
@@ -46,8 +49,8 @@ def test_cluster_sizes_fall_in_powers_of_two():
 
 
 def test_shingles_use_words_for_spaced_and_characters_for_unspaced_scripts():
-    assert b"the ferry leaves the harbour" in shingles(TEXT)
-    japanese = shingles("図書館は朝九時に開きます")
+    assert b"the ferry leaves the harbour" in shingles(TEXT, DEDUP.word_ngram, DEDUP.char_ngram)
+    japanese = shingles("図書館は朝九時に開きます", DEDUP.word_ngram, DEDUP.char_ngram)
     assert "図書館は朝".encode() in japanese
 
 
@@ -61,7 +64,7 @@ def test_lsh_catches_near_duplicates_and_not_different_texts():
     bands, rows = lsh_bands(0.8, 128, 0.95)
     near = TEXT.replace("seven", "eight")
     other = "A completely different text about trains, timetables and mountain railways in the north."
-    sigs = signatures([shingles(TEXT), shingles(near), shingles(other)], 128, 1)
+    sigs = signatures([shingles(TEXT, DEDUP.word_ngram, DEDUP.char_ngram), shingles(near, DEDUP.word_ngram, DEDUP.char_ngram), shingles(other, DEDUP.word_ngram, DEDUP.char_ngram)], 128, 1)
     keys = [set(band_keys(s, bands, rows)) for s in sigs]
     assert keys[0] & keys[1]
     assert not keys[0] & keys[2]
@@ -69,8 +72,8 @@ def test_lsh_catches_near_duplicates_and_not_different_texts():
 
 
 def test_signatures_are_stable_across_calls_and_batches():
-    a = signatures([shingles(TEXT)], 64, 7)
-    b = signatures([shingles("something else entirely here"), shingles(TEXT)], 64, 7)
+    a = signatures([shingles(TEXT, DEDUP.word_ngram, DEDUP.char_ngram)], 64, 7)
+    b = signatures([shingles("something else entirely here", DEDUP.word_ngram, DEDUP.char_ngram), shingles(TEXT, DEDUP.word_ngram, DEDUP.char_ngram)], 64, 7)
     assert np.array_equal(a[0], b[1]) and a.dtype == np.uint32
 
 
@@ -78,7 +81,7 @@ def test_signatures_estimate_the_true_jaccard():
     rng = random.Random(3)
     words = [f"w{rng.randrange(3000)}" for _ in range(400)]
     edited = [w if rng.random() > 0.02 else "x" for w in words]
-    a, b = shingles(" ".join(words)), shingles(" ".join(edited))
+    a, b = shingles(" ".join(words), DEDUP.word_ngram, DEDUP.char_ngram), shingles(" ".join(edited), DEDUP.word_ngram, DEDUP.char_ngram)
     true = len(a & b) / len(a | b)
     sigs = signatures([a, b], 256, 1)
     assert abs(estimated_jaccard(sigs[0], sigs[1]) - true) < 0.08

@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from corpus.demo import LANGS, load_pools, load_topics, write_demo_inputs
 from corpus.demo.generate import word5_jaccard
-from corpus.demo.texts import sentence_join
+from corpus.lang import sentence_joiner
 
 NS = "{http://www.mediawiki.org/xml/export-0.11/}"
 
@@ -237,13 +237,13 @@ def test_fasttext_agrees_with_pools():
     model = fasttext.load_model(model_path)
     rng = random.Random(7)
     for lang, sents in load_pools().items():
-        paras = [sentence_join(lang).join(rng.sample(sents, rng.randint(2, 4))) for _ in range(100)]
+        paras = [sentence_joiner(lang).join(rng.sample(sents, rng.randint(2, 4))) for _ in range(100)]
         labels, _ = model.predict(paras)
         ok = sum(l[0] == "__label__" + LANGS[lang].lid for l in labels)
         assert ok >= 90, (lang, ok)
     for slug, versions in load_topics().items():
         for lang, v in versions.items():
-            labels, _ = model.predict([sentence_join(lang).join(v.sentences)])
+            labels, _ = model.predict([sentence_joiner(lang).join(v.sentences)])
             assert labels[0][0] == "__label__" + LANGS[lang].lid, (slug, lang)
 
 

@@ -12,6 +12,7 @@ import pipelines.records  # noqa: F401
 from corpus.config import LangId
 from corpus.langid import EnsembleIdentifier, FastTextIdentifier, HeliportIdentifier, Prediction, macrolanguage, normalise_heliport, normalise_label, related, setting_for
 from corpus.langid.documents import DocumentLanguage
+from corpus.statistics import LANGID_LOW_SCORE, LANGID_SCRIPT_MISMATCH
 from corpus.langid.identifiers import combine
 from corpus.langid.scripts import dominant_script, relabel_for_script
 from corpus.schema import COMMONCRAWL, new_document
@@ -181,15 +182,15 @@ def test_script_check_relabels_or_drops(fasttext):
     (doc, why), = DocumentLanguage(Says("srp_Cyrl"), LangId()).identify([latin])[0]
     assert (doc.lang, why) == ("srp_Latn", "")
     (doc, why), = DocumentLanguage(Says("hin_Deva"), LangId()).identify([latin])[0]
-    assert why == "script_mismatch"
+    assert why == LANGID_SCRIPT_MISMATCH
     (doc, why), = DocumentLanguage(Says("srp_Cyrl"), LangId(script_mismatch="drop")).identify([latin])[0]
-    assert why == "script_mismatch"
+    assert why == LANGID_SCRIPT_MISMATCH
 
 
 def test_thresholds_global_and_per_language(fasttext):
     doc = web(SWAHILI_PAGE[0])
     (kept, why), = DocumentLanguage(fasttext, LangId(identifier="fasttext", min_score=0.99)).identify([doc])[0]
-    assert why == "low_score" and kept.lang == "swh_Latn"
+    assert why == LANGID_LOW_SCORE and kept.lang == "swh_Latn"
     (kept, why), = DocumentLanguage(fasttext, LangId(identifier="fasttext", min_score=0.99, min_score_per_lang={"swh_Latn": 0.2})).identify([doc])[0]
     assert why == "" and kept.lang2 and kept.lang2_score < kept.lang_score and kept.lid_model == "fasttext"
 

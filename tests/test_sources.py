@@ -15,14 +15,16 @@ from warcio.warcwriter import WARCWriter
 
 import corpus.sources.wikipedia as wikipedia_module
 from corpus.schema import Document, Drop
-from corpus.sources import (
-    KINDS,
+from corpus.sources import KINDS, read_file, snapshot_from_path
+from corpus.sources.compressed import DecompressedStream
+from corpus.sources.wikipedia import wikitext_to_text
+from corpus.statistics import (
     READ_BAD_HTTP,
     READ_CORRUPT,
     READ_EMPTY_TEXT,
     READ_HTTP_STATUS,
-    READ_MISSING_HEADER,
     READ_MALFORMED,
+    READ_MISSING_HEADER,
     READ_NOT_HTML,
     READ_NOT_WARC,
     READ_REASONS,
@@ -32,11 +34,7 @@ from corpus.sources import (
     READ_WIKIPEDIA_DISAMBIGUATION,
     READ_WIKIPEDIA_NAMESPACE,
     READ_WIKIPEDIA_REDIRECT,
-    read_file,
-    snapshot_from_path,
 )
-from corpus.sources.compressed import DecompressedStream
-from corpus.sources.wikipedia import wikitext_to_text
 
 from conftest import SHARED_DATA
 

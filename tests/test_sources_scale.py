@@ -18,17 +18,16 @@ from apache_beam.testing.util import assert_that, equal_to
 import pipelines.records  # noqa: F401  (record coders)
 from corpus.config import Read, load_config
 from corpus.schema import Document, Drop
-from corpus.sources import (
+from corpus.sources import multistream, read_file
+from corpus.sources.remote import HttpStream, listing_paths
+from corpus.sources.wikipedia import is_disambiguation
+from corpus.statistics import (
     READ_CORRUPT,
     READ_MALFORMED,
     READ_RECORD_TOO_LARGE,
     READ_TRUNCATED,
     READ_WIKIPEDIA_DISAMBIGUATION,
-    read_file,
 )
-from corpus.sources import multistream
-from corpus.sources.remote import HttpStream, listing_paths
-from corpus.sources.wikipedia import is_disambiguation
 from pipelines.read import ReadDocuments
 
 SMALL_CAP = Read(max_record_bytes=64 * 1024)

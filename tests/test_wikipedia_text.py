@@ -16,9 +16,10 @@ import pytest
 import corpus.sources.wikipedia as wikipedia
 from corpus.config import Read
 from corpus.schema import Document, Drop, Stat
-from corpus.sources import READ_WIKIPEDIA_UNPARSEABLE, multistream, read_file
-from corpus.text import normalise
+from corpus.sources import multistream, read_file
 from corpus.sources.wikipedia import SECTION_HEADINGS, SECTION_KINDS, clean_residue, convert, cut_sections, section_kind
+from corpus.statistics import READ_WIKIPEDIA_UNPARSEABLE
+from corpus.text import normalise
 
 ALL_KINDS = frozenset(SECTION_KINDS)
 

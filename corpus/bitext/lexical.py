@@ -29,10 +29,11 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 from anyascii import anyascii
 
+from corpus.lang import is_unspaced_label
+
 Lexicon = Mapping[str, Sequence[tuple[str, float]]]  # second-language token -> [(first-language token, weight)]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_UNSPACED_SCRIPTS = {"Jpan", "Hani", "Hans", "Hant", "Thai", "Laoo", "Khmr", "Mymr", "Tibt", "Kore"}
 STEM_CHARS = 6  # a truncation stemmer: inflected forms ("Вельмора", "Вельморе") share a feature
 NUMBER_WEIGHT = 2.0  # numbers are the strongest anchors across any two scripts
 ROMAN_CHARS = 4  # names match across scripts by the first letters of their transliteration
@@ -55,7 +56,7 @@ def _digits(token: str) -> str | None:
 
 def tokens(text: str, lang: str) -> list[str]:
     """Lower-cased word stems; character bigrams for scripts written without spaces; numbers as ASCII digits."""
-    unspaced = lang.rsplit("_", 1)[-1] in _UNSPACED_SCRIPTS
+    unspaced = is_unspaced_label(lang)
     out: list[str] = []
     for word in _WORD.findall(text.casefold()):
         number = _digits(word)
@@ -89,7 +90,7 @@ class LexicalEncoder:
     name = "lexical"
     shared_space = False  # a second language's vectors depend on the pair's lexicon
 
-    def __init__(self, dim: int = 4096, lexicon: Lexicon | None = None, transliterate: bool = True):
+    def __init__(self, dim: int, lexicon: Lexicon | None = None, transliterate: bool = True):
         self.dim = dim
         self.transliterate = transliterate
         self.lexicon = lexicon or {}
@@ -147,7 +148,7 @@ def dice(joint: int, count1: int, count2: int) -> float:
     return 2.0 * joint / (count1 + count2)
 
 
-def lexicon_from_entries(entries: Iterable[tuple[str, str, float]], per_token: int = 3) -> dict[str, list[tuple[str, float]]]:
+def lexicon_from_entries(entries: Iterable[tuple[str, str, float]], per_token: int) -> dict[str, list[tuple[str, float]]]:
     """{token2: [(token1, weight), ...]} keeping each second-language token's best `per_token` translations."""
     by_token: dict[str, list[tuple[str, float]]] = {}
     for token1, token2, weight in entries:
@@ -156,7 +157,7 @@ def lexicon_from_entries(entries: Iterable[tuple[str, str, float]], per_token: i
 
 
 def estimate_lexicon(
-    pairs: Sequence[tuple[str, str]], lang1: str, lang2: str, min_dice: float = 0.3, min_count: int = 1, per_token: int = 3
+    pairs: Sequence[tuple[str, str]], lang1: str, lang2: str, min_dice: float, min_count: int, per_token: int
 ) -> dict[str, list[tuple[str, float]]]:
     """The Dice lexicon of a set of aligned sentence pairs, in one process (tests and benchmarks;
     the pipeline computes the same counts with shuffles)."""

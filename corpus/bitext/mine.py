@@ -23,6 +23,7 @@ from corpus.bitext.filters import TOO_LONG, pair_drop_reason
 from corpus.bitext.lexical import Lexicon
 from corpus.bitext.sentences import split_paragraph_sentences, splits_clauses
 from corpus.config import Bitext
+from corpus.lang import sentence_joiner
 from corpus.schema import BitextPair, Document, Drop, is_a, make_id, pair_name
 
 ALIGNER = "dp-align"
@@ -63,10 +64,6 @@ def encode_sides(sides: Sequence[Side], encoder, config: Bitext) -> list[Side]:
 def orient(doc1: Document, doc2: Document) -> tuple[Document, Document]:
     """(source, target): the source is the document whose language sorts first."""
     return (doc1, doc2) if (doc1.lang, doc1.id) <= (doc2.lang, doc2.id) else (doc2, doc1)
-
-
-def joiner(lang: str) -> str:
-    return "" if lang.split("_")[-1] in ("Jpan", "Hans", "Hant", "Hani") else " "
 
 
 def _vectors(src: Side, tgt: Side, config: Bitext, lexicon: Lexicon | None) -> tuple[np.ndarray, np.ndarray]:
@@ -135,8 +132,8 @@ def mine_sides(
     name = pair_name(src.doc.lang, tgt.doc.lang)
     method = f"{candidates}/{ALIGNER}/{config.encoder}"
     for bead in _align_pair(src, tgt, config, lexicon):
-        src_text = joiner(src.doc.lang).join(src.sentences[i] for i in bead.src)
-        tgt_text = joiner(tgt.doc.lang).join(tgt.sentences[j] for j in bead.tgt)
+        src_text = sentence_joiner(src.doc.lang).join(src.sentences[i] for i in bead.src)
+        tgt_text = sentence_joiner(tgt.doc.lang).join(tgt.sentences[j] for j in bead.tgt)
         reason = pair_drop_reason(src_text, tgt_text, bead.score, config)
         if reason:
             yield Drop(reason, name, src.doc.source, f"{src.doc.id} {tgt.doc.id} {bead.src} {bead.tgt}")

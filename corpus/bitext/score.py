@@ -52,14 +52,14 @@ def knn_means(x: np.ndarray, y: np.ndarray, k: int) -> tuple[np.ndarray, np.ndar
     return top_k(x, y, k)[0].mean(axis=1), top_k(y, x, k)[0].mean(axis=1)
 
 
-def margin_matrix(x: np.ndarray, y: np.ndarray, k: int = 4) -> np.ndarray:
+def margin_matrix(x: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
     """All-pairs ratio margins of two small sets of normalised vectors (exact)."""
     sims = x @ y.T
     mean_x, mean_y = knn_means(x, y, k)
     return sims / np.maximum((mean_x[:, None] + mean_y[None, :]) / 2, 1e-6)
 
 
-def mine_global(x: np.ndarray, y: np.ndarray, k: int = 4, threshold: float = 1.05) -> list[tuple[int, int, float]]:
+def mine_global(x: np.ndarray, y: np.ndarray, k: int, threshold: float) -> list[tuple[int, int, float]]:
     """Pairs (i, j, margin) from global k-NN search in both directions, each sentence used once.
 
     Candidates are every sentence's best neighbour in the other language (forward

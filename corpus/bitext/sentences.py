@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from corpus.lang import language_code, script
+
 # Sentence-final marks that need a following space (or the end) to end a sentence.
 _SPACED_TERMINALS = ".!?…;\u037e\u0964\u0965\u061f\u06d4\u0589\u1362\u1367\u1368\u104a\u104b\u17d4\u17d5"
 # Marks that end a sentence even when the next one follows without a space (CJK full-width).
@@ -33,14 +35,6 @@ ABBREVIATIONS: dict[str, frozenset[str]] = {
 }
 
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
-
-
-def _iso(lang: str) -> str:
-    return lang.split("_", 1)[0]
-
-
-def _script(lang: str) -> str:
-    return lang.split("_", 1)[1] if "_" in lang else ""
 
 
 def _is_abbreviation(before: str, iso: str) -> bool:
@@ -104,12 +98,12 @@ def _split_paragraph(text: str, iso: str, thai_like: bool) -> list[str]:
 
 def splits_clauses(lang: str) -> bool:
     """Is `lang` split at spaces (Thai, Lao), into clauses rather than sentences?"""
-    return _script(lang) in ("Thai", "Laoo")
+    return script(lang) in ("Thai", "Laoo")
 
 
 def split_paragraph_sentences(text: str, lang: str) -> list[tuple[int, str]]:
     """(paragraph number, sentence) for each sentence of a text in `lang`, in order."""
-    iso, thai_like = _iso(lang), splits_clauses(lang)
+    iso, thai_like = language_code(lang), splits_clauses(lang)
     return [(i, s) for i, para in enumerate(text.split("\n")) for s in _split_paragraph(para.strip(), iso, thai_like)]
 
 

@@ -22,7 +22,7 @@ from datasketch.lsh import _optimal_param
 from corpus.text import fold, is_unspaced
 
 
-def shingles(text: str, word_ngram: int = 5, char_ngram: int = 5) -> set[bytes]:
+def shingles(text: str, word_ngram: int, char_ngram: int) -> set[bytes]:
     folded = fold(text)
     words = folded.split()
     if words and not is_unspaced(folded):

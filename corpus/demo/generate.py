@@ -12,7 +12,8 @@ import os
 import random
 
 from corpus.demo import web, wiki
-from corpus.demo.texts import LANGS, load_pools, load_topics, sentence_join
+from corpus.demo.texts import LANGS, load_pools, load_topics
+from corpus.lang import sentence_joiner
 from corpus.demo.web import Page, WarcItem
 
 SEED = 20990101
@@ -90,7 +91,7 @@ def sample_doc(rng: random.Random, pool: list[str], n_par=(3, 6), n_sent=(2, 4),
 
 
 def join_paras(lang: str, paras: list[list[str]]) -> tuple[str, ...]:
-    sep = sentence_join(lang)
+    sep = sentence_joiner(lang)
     return tuple(sep.join(p) for p in paras)
 
 
@@ -229,7 +230,7 @@ INFOBOX = {
 def article_wikitext(rng, lang, title, paras, targets, with_table, ref_url, infobox="settlement"):
     """Wikitext whose visible text is exactly the paragraphs; returns (wikitext, plain paragraphs)."""
     wk = LANGS[lang].wiki
-    sep = sentence_join(lang)
+    sep = sentence_joiner(lang)
     cat = wiki.ns_name(wk, 14)
     heads = HEADINGS[lang]
     box, fields = INFOBOX.get(infobox, INFOBOX["settlement"])

@@ -60,11 +60,6 @@ def _texts_dir():
     return resources.files("corpus.demo") / "texts"
 
 
-def sentence_join(lang: str) -> str:
-    """The separator between sentences of one paragraph ("" for Japanese and Chinese)."""
-    return "" if lang in ("jpn_Jpan", "zho_Hans") else " "
-
-
 @functools.lru_cache(maxsize=None)
 def load_pools() -> dict[str, tuple[str, ...]]:
     """{lang: sentences} for every ``texts/<lang>.txt``, in file order."""

@@ -17,6 +17,7 @@ from corpus.config import FilterRules, Filters
 from corpus.filters import blocklist as block
 from corpus.filters.lines import JAVASCRIPT_LINES, POLICY_LINES, UNTERMINATED_LINES, LineRule, remove_lines
 from corpus.filters.measures import TextView
+from corpus.lang import script
 from corpus.schema import Document, with_text
 from corpus.text import is_unspaced
 
@@ -82,10 +83,6 @@ def line_rules(config: FilterRules) -> list[LineRule]:
     return [rule for on, rule in switches if on]
 
 
-def _script(lang: str) -> str:
-    return lang.rpartition("_")[2]
-
-
 def _read_local(path: str) -> str:
     with open(path, encoding="utf-8") as f:
         return f.read()
@@ -135,7 +132,7 @@ class QualityRules:
             return doc, listed.reason
         signals: dict[str, float] = {}
         if lines:
-            kept, removed = remove_lines(doc.text.split("\n"), _script(doc.lang), lines)
+            kept, removed = remove_lines(doc.text.split("\n"), script(doc.lang), lines)
             signals.update((name, round(share, 4)) for name, share in removed.items())
             if any(removed.values()):
                 text = "\n".join(kept)

@@ -48,7 +48,7 @@ def _stop_word_pattern(lang: str) -> regex.Pattern:
 class TextView:
     """The parts of one text that the rules look at, each computed at most once."""
 
-    def __init__(self, text: str, lang: str, ngram_scale: int = 1, n_words: int | None = None, unspaced: bool | None = None):
+    def __init__(self, text: str, lang: str, ngram_scale: int, n_words: int | None = None, unspaced: bool | None = None):
         """`ngram_scale`: tokens per Gopher word in the repetition n-grams; `n_words`, `unspaced`:
         the record's word count and script class, when the caller has them."""
         self.text = text

@@ -33,20 +33,36 @@ from typing import Iterable, NamedTuple, Sequence
 
 from corpus.config import LangId
 from corpus.langid.identifiers import Identifier, Prediction
-from corpus.langid.labels import related, script, setting_for
+from corpus.lang import script
+from corpus.langid.labels import related, setting_for
 from corpus.langid.lines import citation_like, could_be_japanese, japanese_page, list_like
 from corpus.langid.scripts import dominant_script, relabel_for_script, script_agrees, text_script_for
 from corpus.schema import Document, make_id, with_text
+from corpus.statistics import (
+    LANGID_LOW_SCORE,
+    LANGID_SCRIPT_MISMATCH,
+    LANGID_SPLIT_PARTS,
+    STAT_LANGID_DISAGREEMENTS,
+    STAT_LANGID_HAN_RELABELLED,
+    STAT_LANGID_LIST_JOINED_LINES,
+    STAT_LANGID_LIST_PARTS,
+    STAT_LANGID_REMOVED_CHARS,
+    STAT_LANGID_REMOVED_LINES,
+    STAT_LANGID_SCRIPT_RELABELLED,
+    STAT_LANGID_SPLIT_PARTS,
+    STAT_READ,
+    relabelling,
+    stat_key,
+)
 from corpus.text import paragraphs
 
-SPLIT_PARTS = "langid/split"  # the read-statistics key of the extra parts of split documents
 JAPANESE = "jpn_Jpan"
 CITATION_WEIGHT = 0.25  # of a citation-like line's characters when the page's majority language is counted
 
 
 class Decision(NamedTuple):
     doc: Document
-    drop: str  # "" when kept, else the reason's "why" under the stage "langid"
+    drop: str  # "" when kept, else the drop reason (corpus.statistics.LANGID_*)
 
 
 def _weighted(preds: Sequence[Prediction], weights: Sequence[int]) -> float:
@@ -127,7 +143,7 @@ class DocumentLanguage:
     def _han_text(self, text: str, pred: Prediction, stats: list[tuple[str, int]]) -> Prediction:
         """On a Japanese page, a Chinese label on text that Japanese could have written is Japanese (the page is the evidence)."""
         if pred.lang.startswith("zho_") and could_be_japanese(text):
-            stats.append((f"langid_han_relabelled|{pred.lang}>{JAPANESE}", 1))
+            stats.append((stat_key(STAT_LANGID_HAN_RELABELLED, relabelling(pred.lang, JAPANESE)), 1))
             return pred._replace(lang=JAPANESE, lang2=pred.lang, lang2_score=pred.score)
         return pred
 
@@ -142,10 +158,10 @@ class DocumentLanguage:
             for n, (lang, idx) in enumerate(groups.items()):
                 chars = sum(len(lines[i]) for i in idx)
                 if n and (self.config.paragraphs == "majority" or chars < self.config.min_part_chars or lang in groups.lists):
-                    stats += [(f"langid_removed_lines|{lang}", len(idx)), (f"langid_removed_chars|{lang}", chars)]
+                    stats += [(stat_key(STAT_LANGID_REMOVED_LINES, lang), len(idx)), (stat_key(STAT_LANGID_REMOVED_CHARS, lang), chars)]
                     continue
                 if n:
-                    stats += [(f"read|{SPLIT_PARTS}", 1), (f"langid_split_parts|{lang}", 1)]
+                    stats += [(stat_key(STAT_READ, LANGID_SPLIT_PARTS), 1), (stat_key(STAT_LANGID_SPLIT_PARTS, lang), 1)]
                 whole = len(groups) == 1
                 yield _part(doc, [lines[i] for i in idx], [line_preds[i] for i in idx], lang, whole, n)
 
@@ -164,23 +180,23 @@ class DocumentLanguage:
             second = sum(len(lines[i]) for i in idx if preds[i].lang2 and related(preds[i].lang2, majority))
             if 2 * second >= chars and script_agrees(page_script, dominant_script("\n".join(part))):
                 out[majority] = sorted(out[majority] + idx)
-                stats += [(f"langid_list_joined_lines|{lang}>{majority}", len(idx))]
+                stats += [(stat_key(STAT_LANGID_LIST_JOINED_LINES, relabelling(lang, majority)), len(idx))]
             else:
                 out[lang] = idx
                 out.lists.add(lang)
-                stats += [(f"langid_list_parts|{lang}", 1)]
+                stats += [(stat_key(STAT_LANGID_LIST_PARTS, lang), 1)]
         return out
 
     def _check(self, doc: Document, stats: list[tuple[str, int]]) -> Decision:
         if doc.lid_other:
-            stats.append((f"langid_disagreements|{doc.lang}", 1))
+            stats.append((stat_key(STAT_LANGID_DISAGREEMENTS, doc.lang), 1))
         text_script = text_script_for(script(doc.lang), doc.text)
         if not script_agrees(script(doc.lang), text_script):
             relabelled = relabel_for_script(doc.lang, text_script) if self.config.script_mismatch == "relabel" else None
             if relabelled is None:
-                return Decision(doc, "script_mismatch")
-            stats.append((f"langid_script_relabelled|{doc.lang}>{relabelled}", 1))
+                return Decision(doc, LANGID_SCRIPT_MISMATCH)
+            stats.append((stat_key(STAT_LANGID_SCRIPT_RELABELLED, relabelling(doc.lang, relabelled)), 1))
             doc = doc._replace(lang=relabelled)
         if doc.lang_score < setting_for(self.config.min_score_per_lang, doc.lang, self.config.min_score):
-            return Decision(doc, "low_score")
+            return Decision(doc, LANGID_LOW_SCORE)
         return Decision(doc, "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from typing import NamedTuple, Protocol, Sequence
 
+from corpus.config import LangId
 from corpus.langid.labels import UNDETERMINED, macrolanguage, normalise_heliport, normalise_label, related
 
 BACKENDS = ("fasttext", "heliport", "ensemble")
@@ -134,12 +135,14 @@ def combine(fast: Prediction, heli: Prediction) -> Prediction:
     return Prediction(heli.lang, heli.score, fast.lang, fast.score, "heliport", fast.lang)
 
 
-def load_identifier(kind: str = "fasttext", model_path: str | None = None, threshold: float | None = None, per_lang: dict[str, float] | None = None) -> Identifier:
-    """`fasttext`, `heliport` or `ensemble`; `model_path` is the fastText model (lid.176.ftz when None)."""
+def load_identifier(config: LangId, model_path: str | None = None) -> Identifier:
+    """The identifier `config.identifier` names (`fasttext`, `heliport` or `ensemble`); `model_path` is a
+    local copy of `config.model`, the fastText model (lid.176.ftz when neither is given)."""
+    kind, model_path = config.identifier, model_path or config.model
     if kind == "fasttext":
         return FastTextIdentifier(model_path)
     if kind == "heliport":
         return HeliportIdentifier()
     if kind == "ensemble":
-        return EnsembleIdentifier(FastTextIdentifier(model_path), HeliportIdentifier(), threshold, per_lang)
+        return EnsembleIdentifier(FastTextIdentifier(model_path), HeliportIdentifier(), config.ensemble_threshold, config.ensemble_threshold_per_lang)
     raise ValueError(f"unknown language identifier {kind!r}; one of {', '.join(BACKENDS)}")

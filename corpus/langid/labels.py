@@ -21,10 +21,11 @@ Macrolanguage policy (see README, "Language identification"):
 from __future__ import annotations
 
 import functools
-import re
 from importlib import resources
 
 import langcodes
+
+from corpus.lang import UNDETERMINED_SCRIPT, is_label, language_code, make_label, script, without_fasttext_prefix
 
 # Macrolanguages whose written (web) text is essentially one member: every backend names that member.
 MACRO_DEFAULT = {
@@ -56,7 +57,6 @@ _HELIPORT_OVERRIDES = {
     "msamalay": "msa", "msamin": "min", "estvro": "vro", "sagb": "sag", "undhtml": "und", "cmn": "zho",
 }  # fmt: skip
 _SCRIPT_OVERRIDES = {"kor": "Hang", "hbs": "Latn", "xal": "Cyrl", "azb": "Arab", "zho": "Hans", "und": "Zyyy", "zxx": "Zyyy"}
-_CODE_WITH_SCRIPT = re.compile(r"^[a-z]{2,3}_[A-Z][a-z]{3}$")
 UNDETERMINED = "und_Zyyy"
 
 
@@ -81,27 +81,27 @@ def macrolanguages() -> dict[str, str]:
 
 def _with_script(code3: str) -> str:
     code3 = MACRO_DEFAULT.get(code3, code3)
-    script = _SCRIPT_OVERRIDES.get(code3)
-    if script is None:
+    subtag = _SCRIPT_OVERRIDES.get(code3)
+    if subtag is None:
         try:
-            script = langcodes.Language.get(code3).maximize().script or "Zyyy"
+            subtag = langcodes.Language.get(code3).maximize().script or UNDETERMINED_SCRIPT
         except (LookupError, ValueError):
-            script = "Zyyy"
-    return f"{code3}_{script}"
+            subtag = UNDETERMINED_SCRIPT
+    return make_label(code3, subtag)
 
 
 @functools.lru_cache(maxsize=None)
 def normalise_label(label: str) -> str:
     """A fastText label: `__label__fr` -> `fra_Latn`; `__label__fra_Latn` passes through."""
-    code = label.removeprefix("__label__")
-    if _CODE_WITH_SCRIPT.match(code):
+    code = without_fasttext_prefix(label)
+    if is_label(code):
         return code
     if code in _LID176_OVERRIDES:
         return _LID176_OVERRIDES[code]
     try:
         return _with_script(_alpha3(code))
     except (LookupError, ValueError):
-        return f"{code}_Zyyy"  # unknown code: keep it, with the "undetermined script" subtag
+        return make_label(code, UNDETERMINED_SCRIPT)  # unknown code: keep it, with the "undetermined script" subtag
 
 
 @functools.lru_cache(maxsize=None)
@@ -112,25 +112,15 @@ def normalise_heliport(label: str) -> str:
     return _with_script(_HELIPORT_OVERRIDES.get(label, label))
 
 
-def language(label: str) -> str:
-    """`bos_Latn` -> `bos`."""
-    return label.split("_", 1)[0]
-
-
-def script(label: str) -> str:
-    """`bos_Latn` -> `Latn` (`Zyyy` when the label has none)."""
-    return label.split("_", 1)[1] if "_" in label else "Zyyy"
-
-
 def macrolanguage(label: str) -> str:
     """The label of its macrolanguage in the same script, or the label itself: `arz_Arab` -> `ara_Arab`."""
-    macro = macrolanguages().get(language(label))
-    return f"{macro}_{script(label)}" if macro else label
+    macro = macrolanguages().get(language_code(label))
+    return make_label(macro, script(label)) if macro else label
 
 
 def related(a: str, b: str) -> bool:
     """The same language, or one the macrolanguage of the other, or members of one macrolanguage."""
-    return a == b or (language(a) != "und" and macrolanguage(a) == macrolanguage(b))
+    return a == b or (language_code(a) != "und" and macrolanguage(a) == macrolanguage(b))
 
 
 def setting_for(settings: dict[str, float], label: str, default: float) -> float:

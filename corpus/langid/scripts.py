@@ -6,17 +6,10 @@ import functools
 
 import regex
 
-# ISO 15924 codes and their Unicode Script property names; the scripts of the corpus's languages.
-_SCRIPTS = {
-    "Latn": "Latin", "Cyrl": "Cyrillic", "Grek": "Greek", "Arab": "Arabic", "Hebr": "Hebrew", "Deva": "Devanagari",
-    "Beng": "Bengali", "Guru": "Gurmukhi", "Gujr": "Gujarati", "Orya": "Oriya", "Taml": "Tamil", "Telu": "Telugu",
-    "Knda": "Kannada", "Mlym": "Malayalam", "Sinh": "Sinhala", "Thai": "Thai", "Laoo": "Lao", "Tibt": "Tibetan",
-    "Mymr": "Myanmar", "Khmr": "Khmer", "Geor": "Georgian", "Armn": "Armenian", "Ethi": "Ethiopic", "Hang": "Hangul",
-    "Hira": "Hiragana", "Kana": "Katakana", "Hani": "Han", "Thaa": "Thaana", "Syrc": "Syriac", "Mong": "Mongolian",
-    "Cher": "Cherokee", "Cans": "Canadian_Aboriginal", "Tfng": "Tifinagh", "Olck": "Ol_Chiki", "Nkoo": "Nko",
-}  # fmt: skip
-# Label scripts that are written with several Unicode scripts.
-_WRITTEN_WITH = {"Jpan": {"Hani", "Hira", "Kana"}, "Kore": {"Hang", "Hani"}, "Hans": {"Hani"}, "Hant": {"Hani"}}
+from corpus.lang import SCRIPTS as _SCRIPTS
+from corpus.lang import UNDETERMINED_SCRIPT, language_code, make_label
+from corpus.lang import WRITTEN_WITH as _WRITTEN_WITH
+
 _ANY_LETTERS = regex.compile(r"\p{L}+")
 _RUNS = regex.compile("|".join(f"(?P<{code}>\\p{{Script={name}}}+)" for code, name in _SCRIPTS.items()))
 
@@ -26,7 +19,7 @@ def dominant_script(text: str, sample: int = 1000) -> str:
     counts: dict[str, int] = {}
     for run in _RUNS.finditer(text[:sample]):
         counts[run.lastgroup] = counts.get(run.lastgroup, 0) + len(run.group())
-    return max(counts, key=counts.get) if counts else "Zyyy"
+    return max(counts, key=counts.get) if counts else UNDETERMINED_SCRIPT
 
 
 @functools.lru_cache(maxsize=None)
@@ -54,7 +47,7 @@ def written_with(label_script: str) -> frozenset[str]:
 
 def script_agrees(label_script: str, text_script: str) -> bool:
     """True when the text's dominant script is one the label's script is written with (or the text has none)."""
-    return text_script in ("Zyyy", label_script) or label_script == "Zyyy" or text_script in written_with(label_script)
+    return text_script in (UNDETERMINED_SCRIPT, label_script) or label_script == UNDETERMINED_SCRIPT or text_script in written_with(label_script)
 
 
 def label_script_for(text_script: str) -> str:
@@ -73,7 +66,7 @@ _OTHER_SCRIPTS = {
 
 def relabel_for_script(label: str, text_script: str) -> str | None:
     """`srp_Cyrl` on Latin text -> `srp_Latn`; None when the language is not written in that script."""
-    code = label.split("_", 1)[0]
+    code = language_code(label)
     if label_script_for(text_script) in _OTHER_SCRIPTS.get(code, ()):
-        return f"{code}_{label_script_for(text_script)}"
+        return make_label(code, label_script_for(text_script))
     return None

@@ -30,64 +30,15 @@ from typing import BinaryIO, Iterator
 
 from corpus.config import Read
 from corpus.schema import COMMONCRAWL, WIKIPEDIA, Document, Drop, Stat
+from corpus.statistics import FILE_LEVEL_REASONS, READ_TEXT_TOO_LONG, READ_TOO_MANY_LINES, STAT_DAMAGED_FILES, stat_key
 
 KINDS = ("wet", "warc", "wikipedia")
 SOURCE_OF_KIND = {"wet": COMMONCRAWL, "warc": COMMONCRAWL, "wikipedia": WIKIPEDIA}
 
-# Drop reasons of the read stage, each defined once here.
-READ_UNREADABLE_FILE = "read/unreadable_file"  # the file could not be opened (missing, HTTP 404, refused)
-READ_NOT_WARC = "read/not_warc"  # the (decompressed) file holds no WARC record at all
-READ_SKIPPED_BYTES = "read/skipped_bytes"  # bytes before the first WARC record (a fragment), skipped
-READ_TRUNCATED = "read/truncated"  # compressed stream, record or page cut short by the end of the data
-READ_CORRUPT = "read/corrupt"  # compressed data error or trailing garbage after the last member
-READ_MALFORMED = "read/malformed"  # the WARC/XML parser gave up on the rest of the file
-READ_MISSING_HEADER = "read/missing_header"  # conversion/response without WARC-Target-URI
-READ_BAD_HTTP = "read/bad_http"  # HTTP headers of a response unparseable
-READ_HTTP_STATUS = "read/http_status"  # HTTP status other than 200 (status in detail)
-READ_NOT_HTML = "read/not_html"  # payload not HTML (content type in detail)
-READ_UNDECODABLE = "read/undecodable"  # bytes not decodable as text in any plausible charset
-READ_EMPTY_TEXT = "read/empty_text"  # no text left after extraction and normalisation
-READ_TEXT_TOO_LONG = "read/text_too_long"  # extracted text over read.max_text_chars
-READ_TOO_MANY_LINES = "read/too_many_lines"  # extracted text over read.max_lines
-READ_RECORD_TOO_LARGE = "read/record_too_large"  # record or page over read.max_record_bytes, skipped unread
-READ_WIKIPEDIA_REDIRECT = "read/wikipedia_redirect"
-READ_WIKIPEDIA_NAMESPACE = "read/wikipedia_namespace"  # namespace other than 0 (articles)
-READ_WIKIPEDIA_NOT_WIKITEXT = "read/wikipedia_not_wikitext"  # content model other than wikitext
-READ_WIKIPEDIA_DISAMBIGUATION = "read/wikipedia_disambiguation"  # a disambiguation page (by its templates)
-READ_WIKIPEDIA_UNPARSEABLE = "read/wikipedia_unparseable"  # the wikitext parser failed on the page
-
-READ_REASONS = (
-    READ_UNREADABLE_FILE,
-    READ_NOT_WARC,
-    READ_SKIPPED_BYTES,
-    READ_TRUNCATED,
-    READ_CORRUPT,
-    READ_MALFORMED,
-    READ_MISSING_HEADER,
-    READ_BAD_HTTP,
-    READ_HTTP_STATUS,
-    READ_NOT_HTML,
-    READ_UNDECODABLE,
-    READ_EMPTY_TEXT,
-    READ_RECORD_TOO_LARGE,
-    READ_TEXT_TOO_LONG,
-    READ_TOO_MANY_LINES,
-    READ_WIKIPEDIA_REDIRECT,
-    READ_WIKIPEDIA_NAMESPACE,
-    READ_WIKIPEDIA_NOT_WIKITEXT,
-    READ_WIKIPEDIA_DISAMBIGUATION,
-    READ_WIKIPEDIA_UNPARSEABLE,
-)
-
-# Statistic kind naming each damaged input file and what was wrong: "damaged_files|<file>|<what>" -> amount.
-DAMAGED_FILES = "damaged_files"
-
 
 def damaged_file(path: str, what: str, amount: int = 1) -> Stat:
-    return Stat(f"{DAMAGED_FILES}|{path}|{what}", amount)
-
-# Reasons that concern a file rather than one record: logged with the file and offset.
-FILE_LEVEL_REASONS = frozenset({READ_UNREADABLE_FILE, READ_NOT_WARC, READ_SKIPPED_BYTES, READ_TRUNCATED, READ_CORRUPT, READ_MALFORMED})
+    """A file-level failure, named once per file in manifest["stats"]["damaged_files"]."""
+    return Stat(stat_key(STAT_DAMAGED_FILES, path, what), amount)
 
 
 def read_file(
@@ -95,7 +46,12 @@ def read_file(
 ) -> Iterator[Document | Drop | Stat]:
     """Documents and Drops of one raw (possibly compressed) input file of the given kind, and statistics;
     with `piece` (multistream.Piece fields), only that piece of a multistream Wikipedia dump."""
-    from corpus.sources import multistream, warc, wet, wikipedia  # here: the readers import this module's reasons
+    from corpus.sources import (  # here: the readers import this module's reasons
+        multistream,
+        warc,
+        wet,
+        wikipedia,
+    )
 
     readers = {"wet": wet.read, "warc": warc.read, "wikipedia": wikipedia.read}
     if kind not in readers:

@@ -25,17 +25,16 @@ from typing import BinaryIO, Iterator, NamedTuple
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from corpus.schema import Drop
-from corpus.sources import (
+from corpus.sources import damaged_file, offset_detail
+from corpus.sources.compressed import DecompressedStream
+from corpus.statistics import (
     READ_CORRUPT,
     READ_MALFORMED,
     READ_NOT_WARC,
     READ_RECORD_TOO_LARGE,
     READ_SKIPPED_BYTES,
     READ_TRUNCATED,
-    damaged_file,
-    offset_detail,
 )
-from corpus.sources.compressed import DecompressedStream
 
 _STREAM_ERRORS = {"truncated": READ_TRUNCATED, "corrupt": READ_CORRUPT}
 

@@ -18,12 +18,7 @@ from typing import BinaryIO, Iterator, NamedTuple
 
 from corpus.schema import WIKIPEDIA, Drop
 from corpus.sources.compressed import DecompressedStream
-
-LANGLINKS_MALFORMED = "langlinks/malformed_row"  # a row that is not (int,'lang','title')
-LANGLINKS_UNDECODABLE = "langlinks/undecodable"  # a title or language that is not UTF-8
-LANGLINKS_TRUNCATED = "langlinks/truncated"  # the compressed file ends early
-LANGLINKS_CORRUPT = "langlinks/corrupt"  # a compressed data error
-LANGLINKS_UNKNOWN_WIKI = "langlinks/unknown_wiki"  # neither the file name nor the header names the wiki
+from corpus.statistics import LANGLINKS_CORRUPT, LANGLINKS_MALFORMED, LANGLINKS_TRUNCATED, LANGLINKS_UNDECODABLE, LANGLINKS_UNKNOWN_WIKI
 
 
 class LangLink(NamedTuple):

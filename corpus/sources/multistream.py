@@ -113,8 +113,9 @@ class _Ranges(io.RawIOBase):
         return len(data)
 
 
-def read_piece(stream: BinaryIO, path: str, piece: Piece, options: Read = Read()) -> Iterator[Document | Drop]:
+def read_piece(stream: BinaryIO, path: str, piece: Piece, options: Read) -> Iterator[Document | Drop]:
     """Documents and Drops of the pages of one piece of a multistream dump (`stream`: the raw dump, seekable).
+    Read it through corpus.sources.read_file(..., piece=...), which applies the text limits.
 
     Offsets in Drop details are in the decompressed header + piece, after "path:start-end".
     """

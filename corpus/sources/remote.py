@@ -60,7 +60,7 @@ class HttpStream(io.RawIOBase):
     doubled after each failure (at most 60 s); then OSError.
     """
 
-    def __init__(self, url: str, retries: int = 8, backoff: float = 1.0, timeout: float = 60.0,
+    def __init__(self, url: str, retries: int, backoff: float, timeout: float = 60.0,
                  sleep: Callable[[float], None] = time.sleep):  # fmt: skip
         super().__init__()
         self.url = url

@@ -30,17 +30,16 @@ from resiliparse.parse.html import HTMLTree
 
 from corpus.config import Read
 from corpus.schema import COMMONCRAWL, Document, Drop, new_document
-from corpus.sources import (
+from corpus.sources import offset_detail, snapshot_from_path
+from corpus.sources.archive import WarcItem, decode, records
+from corpus.statistics import (
     READ_BAD_HTTP,
     READ_EMPTY_TEXT,
     READ_HTTP_STATUS,
     READ_MISSING_HEADER,
     READ_NOT_HTML,
     READ_UNDECODABLE,
-    offset_detail,
-    snapshot_from_path,
 )
-from corpus.sources.archive import WarcItem, decode, records
 from corpus.text import normalise
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -88,7 +87,7 @@ MAIN_CONTENT_MAX_DEPTH = 256
 _TOO_DEEP = " > ".join(["*"] * MAIN_CONTENT_MAX_DEPTH)  # a CSS query lexbor answers in about a millisecond
 
 
-def main_text(html: str, tree: HTMLTree, extractor: str = "resiliparse") -> str:
+def main_text(html: str, tree: HTMLTree, extractor: str) -> str:
     """The main content of a page as plain text, one block element per line."""
     if extractor == "trafilatura":
         import trafilatura  # optional extra: pip install 'corpus-builder[trafilatura]'
@@ -106,7 +105,7 @@ def main_text(html: str, tree: HTMLTree, extractor: str = "resiliparse") -> str:
     )
 
 
-def response_document(item: WarcItem, path: str, snapshot: str, extractor: str = "resiliparse") -> Document | Drop:
+def response_document(item: WarcItem, path: str, snapshot: str, extractor: str) -> Document | Drop:
     """The Document of one WARC response record, or the Drop saying why there is none."""
     where = item.offset
     url = item.headers.get("WARC-Target-URI", "").strip()

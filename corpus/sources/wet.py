@@ -40,14 +40,9 @@ from fastwarc.warc import WarcRecordType
 
 from corpus.config import Read
 from corpus.schema import COMMONCRAWL, Document, Drop, new_document
-from corpus.sources import (
-    READ_EMPTY_TEXT,
-    READ_MISSING_HEADER,
-    READ_UNDECODABLE,
-    offset_detail,
-    snapshot_from_path,
-)
+from corpus.sources import offset_detail, snapshot_from_path
 from corpus.sources.archive import WarcItem, decode, records
+from corpus.statistics import READ_EMPTY_TEXT, READ_MISSING_HEADER, READ_UNDECODABLE
 from corpus.text import normalise
 
 

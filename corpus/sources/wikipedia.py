@@ -57,7 +57,9 @@ from mwparserfromhell.nodes import (
 
 from corpus.config import Read, WikipediaSection
 from corpus.schema import WIKIPEDIA, Document, Drop, Stat, new_document
-from corpus.sources import (
+from corpus.sources import offset_detail, snapshot_from_path
+from corpus.sources.compressed import DecompressedStream
+from corpus.statistics import (
     READ_EMPTY_TEXT,
     READ_MALFORMED,
     READ_RECORD_TOO_LARGE,
@@ -67,14 +69,12 @@ from corpus.sources import (
     READ_WIKIPEDIA_NOT_WIKITEXT,
     READ_WIKIPEDIA_REDIRECT,
     READ_WIKIPEDIA_UNPARSEABLE,
-    offset_detail,
-    snapshot_from_path,
+    STAT_READ_REMOVED_SECTIONS,
+    stat_key,
 )
-from corpus.sources.compressed import DecompressedStream
 from corpus.text import normalise
 
 _SLICE = 1 << 20
-STAT_REMOVED_SECTIONS = "read_removed_sections"  # Stat "read_removed_sections|<kind>|<wiki language>"
 _PAGE_FIELDS = frozenset({"title", "ns", "id", "revision/timestamp", "revision/model", "revision/text"})
 
 
@@ -288,7 +288,7 @@ def page_records(
         yield Drop(READ_EMPTY_TEXT, "", WIKIPEDIA, detail)
         return
     for kind, amount in Counter(removed).items():
-        yield Stat(f"{STAT_REMOVED_SECTIONS}|{kind}|{site.lang}", amount)
+        yield Stat(stat_key(STAT_READ_REMOVED_SECTIONS, kind, site.lang), amount)
     page_id = page.get("id", "").strip()
     yield new_document(
         source=WIKIPEDIA,

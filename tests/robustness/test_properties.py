@@ -3,6 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corpus.config import Dedup
 from corpus.dedup.exact import exact_key
 from corpus.dedup.minhash import shingles, signatures
 from corpus.rebalance import unit_hash
@@ -41,7 +42,7 @@ def test_hashes_are_stable_and_word_counts_sane(text):
 @SETTINGS
 @given(TEXT, TEXT)
 def test_shingles_and_signatures_never_fail(a, b):
-    sets = [shingles(a), shingles(b)]
+    sets = [shingles(a, Dedup().word_ngram, Dedup().char_ngram), shingles(b, Dedup().word_ngram, Dedup().char_ngram)]
     sigs = signatures(sets, 32, 1)
     assert sigs.shape == (2, 32)
     if sets[0] == sets[1]:
