@@ -126,9 +126,10 @@ def run(factors: list[int], runs: int, runners: list[str]) -> dict:
 
 
 def markdown(result: dict) -> str:
+    in_memory = ", DirectRunner in memory" if any(r["runner"] == "direct-mem" for r in result["rows"]) else ""
     lines = [
         f"The demo build (bitext and tokenizer on) on {result['cores']} cores: DirectRunner multi-processing (the default,",
-        f"one worker per core), DirectRunner in memory, and the DaskRunner (pipelines/dask.py) on a `dask scheduler` +",
+        f"one worker per core){in_memory} and the DaskRunner (pipelines/dask.py) on a `dask scheduler` +",
         f"`dask worker --nworkers {result['cores']} --nthreads 1` cluster. Wall seconds of the whole `corpus build` process,",
         f"median (min) of {result['runs']} interleaved run(s); ratio = median / DirectRunner multi-processing median (min / min).",
         "",
@@ -161,9 +162,13 @@ def main(argv: list[str] | None = None) -> dict:
     flags = f"--runs {args.runs} --factors {args.factors}" + (" --no-in-memory" if args.no_in_memory else "")
     result["provenance"] = provenance(f"python -m benchmarks.runners {flags}")
     results_path("runners").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    write_markdown("runners", "DirectRunner vs DaskRunner", markdown(result), m, result["provenance"])
+    save(result)
     print(markdown(result))
     return result
+
+
+def save(result: dict) -> None:
+    write_markdown("runners", "DirectRunner vs DaskRunner", markdown(result), result["machine"], result["provenance"])
 
 
 if __name__ == "__main__":
