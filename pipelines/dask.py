@@ -34,6 +34,7 @@ Use it as `--runner=DaskRunner`; one thread per worker process.
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from dataclasses import dataclass
@@ -41,9 +42,14 @@ from typing import Any
 
 import apache_beam as beam
 from apache_beam import pvalue
-from apache_beam.pvalue import TaggedOutput
 from apache_beam.pipeline import PipelineVisitor
-from apache_beam.runners.common import DoFnContext, DoFnInvoker, DoFnSignature, _OutputHandler
+from apache_beam.pvalue import TaggedOutput
+from apache_beam.runners.common import (
+    DoFnContext,
+    DoFnInvoker,
+    DoFnSignature,
+    _OutputHandler,
+)
 from apache_beam.transforms.sideinputs import SideInputMap
 
 try:
@@ -88,13 +94,13 @@ class _WorkerCache(threading.local):
     fns: dict
     sides: dict
 
-    def of(self, run: str) -> "_WorkerCache":
+    def of(self, run: str) -> _WorkerCache:
         if self.run != run:
             for signature in getattr(self, "fns", {}).values():
                 try:
                     signature.do_fn.teardown()
                 except Exception:  # noqa: BLE001  (teardown is best effort in Beam too)
-                    pass
+                    logging.getLogger(__name__).debug("teardown of a DoFn failed", exc_info=True)
             self.run, self.fns, self.sides = run, {}, {}
         return self
 
