@@ -99,7 +99,7 @@ class _WorkerCache(threading.local):
             for signature in getattr(self, "fns", {}).values():
                 try:
                     signature.do_fn.teardown()
-                except Exception:  # noqa: BLE001  (teardown is best effort in Beam too)
+                except Exception:  # teardown is best effort in Beam too
                     logging.getLogger(__name__).debug("teardown of a DoFn failed", exc_info=True)
             self.run, self.fns, self.sides = run, {}, {}
         return self
