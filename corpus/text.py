@@ -20,9 +20,9 @@ _UNSPACED = re.compile("[" + "".join(UNSPACED_CHARACTERS.values()) + "]")
 def normalise(text: str) -> str:
     """Unicode NFC, controls removed, runs of spaces collapsed, one paragraph per line, no blank lines."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    # Spaces collapsed over the whole text at once (the pattern never crosses a newline), then each line stripped.
+    text = _SPACES.sub(" ", _CONTROL.sub("", text))
+    return "\n".join(line for line in (line.strip() for line in text.split("\n")) if line)
 
 
 def paragraphs(text: str) -> list[str]:

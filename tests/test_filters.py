@@ -286,6 +286,22 @@ def test_words_match_whole_words_in_spaced_scripts_and_substrings_without_spaces
     assert listed.word_matches("porn", ["porn"]) == (1, 4)
 
 
+def test_word_matches_short_cuts_find_what_the_full_scan_finds():
+    # An unspaced entry that starts with a cased letter is still found in upper case; the phrase and
+    # character pre-checks only skip texts that cannot match.
+    listed = block.Blocklist([], ["x成人视频", "free spins", "porn"])
+    assert listed.word_matches("看X成人视频吧") == (1, 5)
+    assert listed.word_matches("Spins are free and spins are good") == (0, 0)
+    assert listed.word_matches("nothing listed here at all") == (0, 0)
+    assert listed.word_matches("FREE SPINS, porn") == (2, 14)
+
+
+def test_line_rules_scan_the_page_once_and_keep_their_shares():
+    rules = QualityRules(Filters())
+    kept, _ = rules.judge(doc(ENGLISH))  # no line to remove: every line rule's share is still measured
+    assert kept.signals["javascript_lines"] == 0.0 and kept.signals["policy_lines"] == 0.0
+
+
 @pytest.mark.parametrize("text", [SPAM_EN, SPAM_ZH, SPAM_ID])
 def test_spam_pages_are_dropped_by_their_words(text):
     signals, reason = rule().judge_text(text)

@@ -102,6 +102,21 @@ def test_fasttext_predicts_in_batches_with_second_label(fasttext):
     assert all(0.5 < p.score <= 1.0 and p.lang2 and p.lang2 != p.lang and p.model == "fasttext" for p in predictions)
 
 
+def test_each_distinct_line_is_predicted_once_with_the_same_answers(fasttext):
+    from corpus.langid.identifiers import predict_distinct
+
+    asked = []
+
+    class Counting:
+        def predict(self, texts):
+            asked.append(list(texts))
+            return fasttext.predict(texts)
+
+    lines = [SWAHILI, "Home", BOSNIAN, "Home", SWAHILI, "Contact"]
+    assert predict_distinct(Counting(), lines) == fasttext.predict(lines)
+    assert asked == [[SWAHILI, "Home", BOSNIAN, "Contact"]]
+
+
 def test_ensemble_rule_on_constructed_cases():
     sure = Prediction("eng_Latn", 0.95, "fra_Latn", 0.01, "fasttext")
     unsure = Prediction("ita_Latn", 0.25, "eng_Latn", 0.13, "fasttext")

@@ -132,7 +132,9 @@ class QualityRules:
             return doc, listed.reason
         signals: dict[str, float] = {}
         if lines:
-            kept, removed = remove_lines(doc.text.split("\n"), script(doc.lang), lines)
+            active = [rule for rule in lines if rule.anywhere is None or rule.anywhere(doc.text)]
+            kept, removed = remove_lines(doc.text.split("\n"), script(doc.lang), active) if active else ([], {})
+            removed = {rule.name: removed.get(rule.name, 0.0) for rule in lines}
             signals.update((name, round(share, 4)) for name, share in removed.items())
             if any(removed.values()):
                 text = "\n".join(kept)

@@ -66,6 +66,12 @@ class Blocklist:
                 if tokens:
                     spaced.setdefault(len(tokens), set()).add(tokens)
         self.phrases = spaced  # n tokens -> phrases of n tokens, looked up in the text's n-grams
+        # A text none of whose tokens starts a phrase (the usual page) has no match: one set test, no n-gram loop.
+        self._first_tokens = frozenset(phrase[0] for phrases in spaced.values() for phrase in phrases)
+        # Likewise one character of each unspaced word in its own script (caseless, so the same in the text
+        # and in text.lower()): a text with none of them has no match.
+        marks = [next((c for c in word if is_unspaced(c)), None) for word in unspaced]
+        self._unspaced_marks = frozenset(marks) if None not in marks else None
         # Longest first, so an entry that contains another counts once.
         self._unspaced = regex.compile("|".join(map(regex.escape, sorted(unspaced, key=len, reverse=True)))) if unspaced else None
 
@@ -89,13 +95,14 @@ class Blocklist:
         count = chars = 0
         if self.phrases:
             tokens = _TOKEN.findall(text.lower()) if tokens is None else tokens
+        if self.phrases and not self._first_tokens.isdisjoint(tokens):
             for n, phrases in self.phrases.items():
                 for i in range(len(tokens) - n + 1):
                     gram = tuple(tokens[i : i + n])
                     if gram in phrases:
                         count += 1
                         chars += sum(map(len, gram)) + n - 1
-        if self._unspaced is not None:
+        if self._unspaced is not None and (self._unspaced_marks is None or not self._unspaced_marks.isdisjoint(text)):
             for match in self._unspaced.finditer(text.lower()):
                 count += 1
                 chars += len(match.group())

@@ -27,6 +27,8 @@ NO_SENTENCE_MARK = frozenset({"Thai", "Laoo"})
 class LineRule(NamedTuple):
     name: str  # the signal: share of lines this rule removed
     removes: Callable[[str, str], bool]  # (line, script) -> True to remove the line
+    # text -> False when no line of the text can be removed (one scan of the page instead of one per line)
+    anywhere: Callable[[str], bool] | None = None
 
 
 def _mentions_javascript(line: str, script: str) -> bool:
@@ -43,8 +45,9 @@ def _unterminated(line: str, script: str) -> bool:
     return not (script == "Grek" and _GREEK_QUESTION.search(line))
 
 
-JAVASCRIPT_LINES = LineRule("javascript_lines", _mentions_javascript)
-POLICY_LINES = LineRule("policy_lines", _policy_notice)
+# The phrases hold no newline, so a page without one anywhere has no line with one.
+JAVASCRIPT_LINES = LineRule("javascript_lines", _mentions_javascript, lambda text: _JAVASCRIPT.search(text) is not None)
+POLICY_LINES = LineRule("policy_lines", _policy_notice, lambda text: _POLICY.search(text) is not None)
 UNTERMINATED_LINES = LineRule("unterminated_lines", _unterminated)
 
 

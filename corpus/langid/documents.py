@@ -29,10 +29,11 @@ langid/script_mismatch) and the confidence threshold (langid/low_score).
 
 from __future__ import annotations
 
+import functools
 from typing import Iterable, NamedTuple, Sequence
 
 from corpus.config import LangId
-from corpus.langid.identifiers import Identifier, Prediction
+from corpus.langid.identifiers import Identifier, Prediction, predict_distinct
 from corpus.lang import script
 from corpus.langid.labels import related, setting_for
 from corpus.langid.lines import citation_like, could_be_japanese, japanese_page, list_like
@@ -58,6 +59,8 @@ from corpus.text import paragraphs
 
 JAPANESE = "jpn_Jpan"
 CITATION_WEIGHT = 0.25  # of a citation-like line's characters when the page's majority language is counted
+# related() of two labels, asked for most lines of every page: a pure function of a few hundred label pairs.
+_related = functools.lru_cache(maxsize=1 << 14)(related)
 
 
 class Decision(NamedTuple):
@@ -105,7 +108,7 @@ def _groups(lines: list[str], preds: list[Prediction], line_min_score: float) ->
     majority = max(chars, key=lambda lang: (chars[lang], lang))
     groups: dict[str, list[int]] = {majority: []}
     for i, p in enumerate(preds):
-        sure = p.score >= line_min_score and not related(p.lang, majority)
+        sure = p.score >= line_min_score and not _related(p.lang, majority)
         groups.setdefault(p.lang if sure else majority, []).append(i)
     return groups
 
@@ -149,7 +152,7 @@ class DocumentLanguage:
 
     def _paragraph_parts(self, docs: Sequence[Document], stats: list[tuple[str, int]]) -> Iterable[Document]:
         lines_of = [paragraphs(doc.text) or [doc.text] for doc in docs]
-        preds = iter(self.identifier.predict([line for lines in lines_of for line in lines]))
+        preds = iter(predict_distinct(self.identifier, [line for lines in lines_of for line in lines]))
         for doc, lines in zip(docs, lines_of):
             line_preds = [next(preds) for _ in lines]
             if self._japanese(doc.text, line_preds):
@@ -177,7 +180,7 @@ class DocumentLanguage:
                 out[lang] = idx
                 continue
             chars = sum(len(line) for line in part)
-            second = sum(len(lines[i]) for i in idx if preds[i].lang2 and related(preds[i].lang2, majority))
+            second = sum(len(lines[i]) for i in idx if preds[i].lang2 and _related(preds[i].lang2, majority))
             if 2 * second >= chars and script_agrees(page_script, dominant_script("\n".join(part))):
                 out[majority] = sorted(out[majority] + idx)
                 stats += [(stat_key(STAT_LANGID_LIST_JOINED_LINES, relabelling(lang, majority)), len(idx))]

@@ -102,6 +102,8 @@ def kana_share(text: str) -> float:
 
 def japanese_page(text: str, min_kana_share: float) -> bool:
     """Kana enough, and next to no character only Chinese uses (Chinese pages listing Japanese titles have both)."""
+    if min_kana_share > 0 and not _KANA.search(text):  # no kana: a share of 0 (the usual page, found without counting)
+        return False
     if kana_share(text) < min_kana_share:
         return False
     return sum(ch in CHINESE_ONLY for ch in text) <= CHINESE_ONLY_MAX_SHARE * len(_HAN.findall(text))
