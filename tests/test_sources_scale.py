@@ -194,7 +194,7 @@ def test_multistream_pieces_read_like_the_whole_dump(tmp_path):
     pieces_docs = []
     for piece in pieces:
         with open(dump, "rb") as f:
-            out = list(multistream.read_piece(f, dump.name, piece))
+            out = list(read_file("wikipedia", f, dump.name, Read(), piece))
         assert all(isinstance(r, Document) for r in out)
         pieces_docs += out
     with open(dump, "rb") as f:

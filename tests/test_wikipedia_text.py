@@ -251,7 +251,7 @@ def test_multistream_pieces_get_the_same_cleaning(tmp_path):
     out = []
     for piece in pieces:
         with open(dump, "rb") as f:
-            out += list(multistream.read_piece(f, dump.name, piece))
+            out += list(read_file("wikipedia", f, dump.name, Read(), piece))
     docs = [r for r in out if isinstance(r, Document)]
     assert [d.text for d in docs] == ["Ober est une commune.\nHistoire\nAncienne."] * 6
     assert sum(r.amount for r in out if isinstance(r, Stat)) == 12
