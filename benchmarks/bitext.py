@@ -43,7 +43,8 @@ from benchmarks.bitext_dev import documents, languages, load_articles
 from benchmarks.suite_tools import HERE, machine, machine_line, results_path, run_measured
 from corpus.bitext.lexical import LexicalEncoder, estimate_lexicon
 from corpus.bitext.encoders import E5Encoder
-from corpus.bitext.mine import confident_pairs, encode_sides, joiner, mine_comparable, mine_document_pair, mine_sides, split_document
+from corpus.bitext.mine import confident_pairs, encode_sides, mine_comparable, mine_document_pair, mine_sides, split_document
+from corpus.lang import sentence_joiner
 from corpus.bitext.sentences import split_sentences
 from corpus.config import Bitext
 from corpus.schema import BitextPair
@@ -215,7 +216,7 @@ def splitter_comparison() -> dict:
     """Exact-split accuracy per article paragraph and speed: our rules vs pysbd (when installed)."""
     from corpus.demo.texts import load_topics
 
-    cases = [(lang, joiner(lang).join(v.sentences), list(v.sentences)) for vs in load_topics().values() for lang, v in vs.items()]
+    cases = [(lang, sentence_joiner(lang).join(v.sentences), list(v.sentences)) for vs in load_topics().values() for lang, v in vs.items()]
     result = {}
     started = time.perf_counter()
     right = sum(split_sentences(text, lang) == gold for lang, text, gold in cases)
