@@ -206,3 +206,11 @@ def test_a_figure_absent_from_results_is_caught():
     assert found(7000, 500.1, False, numbers) and found(1.3, 0.05001, True, numbers)
     assert not found(110, 0.5001, False, numbers)  # "~110 documents per CPU second": produced by no benchmark
     assert not found(100 / 6, 0.5, True, numbers)  # "a sixth" against a measured 3%
+
+
+@pytest.mark.parametrize("module", sorted(p.stem for p in BENCH.glob("*.py") if p.stem != "__init__"))
+def test_every_benchmark_module_imports(module):
+    """`python -m benchmarks` runs each module in turn: a renamed function must not break one unseen."""
+    import importlib
+
+    importlib.import_module(f"benchmarks.{module}")
