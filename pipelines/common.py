@@ -32,9 +32,8 @@ def split_stats(results, label: str):
 def split_outputs(pcoll, label: str, fn, kept_type: type = Document) -> StageOutput:
     """Apply a DoFn or callable yielding kept items, Drops and Stats; returns them as a StageOutput.
 
-    One output stream split by type rather than tagged outputs: the DaskRunner merges
-    tagged outputs into the main one. The filters fuse with the step, so the split
-    costs no serialisation. Records are told apart by shape (is_a): a record that
+    One output stream split by shape, so a step yields whatever it decides without
+    declaring tags. The filters fuse with the step, so the split costs no serialisation. Records are told apart by shape (is_a): a record that
     crossed a shuffle may come back as RowCoder's look-alike type.
     """
     results = pcoll | label >> (beam.ParDo(fn) if isinstance(fn, beam.DoFn) else beam.FlatMap(fn))
