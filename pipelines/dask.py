@@ -20,15 +20,17 @@ Measured with apache-beam 2.77 and distributed 2026.8, the stock runner
    from a handful of file patterns runs on one worker. DoFn.setup also ran once per
    task, not once per worker (a model loaded per bundle).
 
-This runner translates the pipeline with its own visitor (the stock Create and
-GroupByKey translations are reused): every leaf is computed in ONE client.compute
+This runner translates the pipeline with its own visitor (the stock Create
+translation is reused): every leaf is computed in ONE client.compute
 (one graph, so shared upstream bags are computed once); a side input is a graph
 dependency of the tasks reading it (the bag's partitions gathered into one value
 by one task, which the scheduler computes once and ships to each worker once);
 a consumer of a tagged output selects its tag; Reshuffle deals elements round-robin
-into `--dask_npartitions` partitions (default: the cluster's threads) and a
-GroupByKey shuffles into that many; DoFns are set up once per worker thread and
-reused across bundles, as Beam does on every other runner.
+into `--dask_npartitions` partitions (default: the cluster's threads), partition j
+placed on worker thread j, and a GroupByKey shuffles into that many (bare values,
+keys hashed by crc32); a Flatten joins its inputs partition by partition; DoFns
+are set up once per worker thread and reused across bundles, as Beam does on every
+other runner.
 Use it as `--runner=DaskRunner`; one thread per worker process.
 """
 
@@ -37,6 +39,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +65,7 @@ except ImportError as error:  # reported by the CLI as one line
 from apache_beam.runners.dask.transform_evaluator import OneReceiver, get_windowed_value
 from apache_beam.transforms.window import GlobalWindow
 from apache_beam.utils.windowed_value import WindowedValue
+from dask.highlevelgraph import HighLevelGraph, MaterializedLayer
 
 _GLOBAL_WINDOWS = (GlobalWindow(),)
 
@@ -149,8 +153,37 @@ def _select(items, tag):
     return [item.value for item in items if isinstance(item, TaggedOutput) and item.tag == tag]
 
 
-def _concat(parts):
+def _concat(*parts):
     return [item for part in parts for item in part]
+
+
+def _first(item):
+    return item[0]
+
+
+def _key_hash(key) -> int:
+    """Which partition a key is shuffled to: equal on every worker (Python's str hash is salted per
+    process), and for str keys 30x cheaper than dask's default (tokenize, about 9 us a key)."""
+    if type(key) is str:
+        return zlib.crc32(key.encode("utf-8", "surrogatepass"))
+    if type(key) is bytes:
+        return zlib.crc32(key)
+    if type(key) is int:
+        return key
+    return int(dask.base.tokenize(key), 16)
+
+
+def _unwindowed(pair):
+    """(key, windowed value) -> (key, value) before a shuffle: global windows only, as the stock runner,
+    and pickling a WindowedValue per element made the shuffles' transfers the workers' longest waits."""
+    key, value = pair
+    return key, value.value if type(value) is WindowedValue else value
+
+
+def _grouped(item):
+    """(key, [(key, value)]) -> (key, [value]), as Beam's GroupByKey hands them on."""
+    key, pairs = item
+    return key, [value for _, value in pairs]
 
 
 def _deal(items, n):
@@ -167,11 +200,12 @@ def _nothing(_items):
 class _Translate(PipelineVisitor):
     """Beam primitives -> Dask bags, one per applied transform."""
 
-    def __init__(self, bag_kwargs: dict, partitions: int, run: str):
-        self.bag_kwargs, self.partitions, self.run = bag_kwargs, partitions, run
+    def __init__(self, bag_kwargs: dict, partitions: int, run: str, slots: list[str]):
+        self.bag_kwargs, self.partitions, self.run, self.slots = bag_kwargs, partitions, run, slots
         self.bags: dict = {}
         self.selected: dict = {}  # (producer, tag) -> bag of that output
         self.side_values: dict = {}  # pcollection -> Delayed of its elements as one list
+        self.placed: dict = {}  # task key -> the worker it runs on
 
     def output(self, pcoll):
         producer = pcoll.producer
@@ -187,7 +221,7 @@ class _Translate(PipelineVisitor):
         """Fix 3: the side input's partitions gathered by one task of the same graph (shared keys: computed once)."""
         if pcoll not in self.side_values:
             parts = self.output(pcoll).to_delayed(optimize_graph=False)
-            self.side_values[pcoll] = dask.delayed(_concat, pure=True)(parts)
+            self.side_values[pcoll] = dask.delayed(_concat, pure=True)(*parts)
         return self.side_values[pcoll]
 
     def visit_transform(self, node) -> None:
@@ -198,9 +232,9 @@ class _Translate(PipelineVisitor):
         elif kind is beam.ParDo:
             bag = self.par_do(node, inputs[0])
         elif kind is overrides._GroupByKeyOnly:
-            bag = transform_evaluator.GroupByKey(node).apply(self.spread(inputs[0]))
+            bag = db.core.groupby_tasks(self.spread(inputs[0]).map(_unwindowed), _first, hash=_key_hash).map(_grouped)
         elif kind is overrides._Flatten:
-            bag = db.concat(inputs)
+            bag = self.flatten(inputs)
         elif kind is overrides._Reshuffle:
             bag = self.reshuffle(inputs[0])
         elif inputs:  # the stock runner's NoOp: global windows only
@@ -223,15 +257,50 @@ class _Translate(PipelineVisitor):
         # Tasks named after the Beam step (dashboard, task stream), e.g. "Dedup/Exact/Survivors-<token>".
         return bag.map_partitions(_run_bundle, bundle, *side_values, token=node.full_label.replace("-", "_"))
 
+    def flatten(self, bags):
+        """Partition j of the output joins partition j of each input (when they are partitioned alike): the
+        build flattens about a hundred statistics outputs, and db.concat's one partition per input
+        partition made the shuffle after it a hundred tasks per step."""
+        if len({bag.npartitions for bag in bags}) == 1:
+            return db.map_partitions(_concat, *bags, token="Flatten")
+        return db.concat(bags)
+
     def spread(self, bag):
         """The number of partitions a shuffle writes into (Flatten adds its inputs' partitions up)."""
         return bag if bag.npartitions == self.partitions else bag.repartition(self.partitions)
 
     def reshuffle(self, bag):
-        """Fix 5: every partition dealt round-robin into `partitions` pieces, piece j of each joined into output j."""
+        """Fix 5: every partition dealt round-robin into `partitions` pieces, piece j of each joined into output j.
+
+        Output j is placed on worker thread j: the scheduler runs a task where its inputs are, and a
+        Reshuffle's inputs (file names) are all on the one worker that listed them, so without this
+        the read and everything fused after it ran on that worker while the others idled."""
         n = self.partitions
         dealt = bag.map_partitions(_deal, n).to_delayed(optimize_graph=False)
-        return db.from_delayed([dask.delayed(_concat, pure=True)([part[j] for part in dealt]) for j in range(n)])
+        outputs = []
+        for j in range(n):
+            output = dask.delayed(_concat, pure=True)(*[part[j] for part in dealt])
+            if self.slots:
+                self.placed[output.key] = self.slots[j % len(self.slots)]
+            outputs.append(output)
+        return db.from_delayed(outputs)
+
+
+def _placed(bags, placed: dict) -> list:
+    """The bags' graph fused as dask.bag does, with each placed task kept apart and bound to its worker.
+
+    dask drops a task's annotations when it fuses the graph, so the graph is fused here and sent as
+    it is: one layer per worker for the placed tasks (annotated), one for the rest."""
+    graph = HighLevelGraph.merge(*(bag.dask for bag in bags))
+    tasks = db.core.optimize(graph, [key for bag in bags for key in bag.__dask_keys__()], fuse_keys=list(placed))
+    layers = {"fused": MaterializedLayer({key: task for key, task in tasks.items() if key not in placed})}
+    for worker in set(placed.values()):
+        layers[f"placed-{worker}"] = MaterializedLayer(
+            {key: tasks[key] for key, where in placed.items() if where == worker and key in tasks},
+            annotations={"workers": [worker], "allow_other_workers": True},
+        )
+    whole = HighLevelGraph(layers, {name: set() for name in layers})
+    return [db.Bag(whole, bag.name, bag.npartitions) for bag in bags]
 
 
 class _Result(dask_runner.DaskRunnerResult):
@@ -251,9 +320,10 @@ class DaskRunner(dask_runner.DaskRunner):
         client = ddist.Client(**dask_options)
         # One partition per worker thread: on a small cluster the build's many short shuffles cost more in
         # task round trips and transfers than finer partitions gain in balance (--dask_npartitions to change).
-        partitions = bag_kwargs.get("npartitions") or max(1, sum(client.nthreads().values()))
+        slots = [worker for worker, threads in sorted(client.nthreads().items()) for _ in range(threads)]
+        partitions = bag_kwargs.get("npartitions") or max(1, len(slots))
         pipeline.replace_all(dask_runner.dask_overrides())
-        visitor = _Translate(bag_kwargs, partitions, uuid.uuid4().hex)
+        visitor = _Translate(bag_kwargs, partitions, uuid.uuid4().hex, slots)
         pipeline.visit(visitor)
         consumed = {
             value.producer
@@ -264,5 +334,5 @@ class DaskRunner(dask_runner.DaskRunner):
         # Fix 1: every leaf, in one graph (one compute: a bag that several leaves read is computed once);
         # a leaf's elements are not needed here, only its side effects (files), so none is sent back.
         leaves = [bag.map_partitions(_nothing) for applied, bag in visitor.bags.items() if applied not in consumed]
-        futures = client.compute(leaves)
+        futures = client.compute(_placed(leaves, visitor.placed), optimize_graph=False)
         return _Result(client, futures)
