@@ -45,7 +45,7 @@ from typing import Any
 
 import apache_beam as beam
 from apache_beam import pvalue
-from apache_beam.pipeline import PipelineVisitor
+from apache_beam.pipeline import PipelineVisitor, PTransformOverride
 from apache_beam.pvalue import TaggedOutput
 from apache_beam.runners.common import (
     DoFnContext,
@@ -53,6 +53,7 @@ from apache_beam.runners.common import (
     DoFnSignature,
     _OutputHandler,
 )
+from apache_beam.transforms.combiners import LiftedCombinePerKey
 from apache_beam.transforms.sideinputs import SideInputMap
 
 try:
@@ -303,6 +304,18 @@ def _placed(bags, placed: dict) -> list:
     return [db.Bag(whole, bag.name, bag.npartitions) for bag in bags]
 
 
+class _LiftedCombine(PTransformOverride):
+    """CombinePerKey as Beam's mapper-side pre-combining version, as the DirectRunner does: the stock runner
+    shuffled every input of a combine (one statistic per document and stage) before combining it."""
+
+    def matches(self, applied) -> bool:
+        return isinstance(applied.transform, beam.CombinePerKey) and applied.inputs[0].windowing.is_default()
+
+    def get_replacement_transform_for_applied_ptransform(self, applied):
+        transform = applied.transform
+        return LiftedCombinePerKey(transform.fn, transform.args, transform.kwargs)
+
+
 class _Result(dask_runner.DaskRunnerResult):
     def wait_until_finish(self, duration=None):
         try:
@@ -322,7 +335,7 @@ class DaskRunner(dask_runner.DaskRunner):
         # task round trips and transfers than finer partitions gain in balance (--dask_npartitions to change).
         slots = [worker for worker, threads in sorted(client.nthreads().items()) for _ in range(threads)]
         partitions = bag_kwargs.get("npartitions") or max(1, len(slots))
-        pipeline.replace_all(dask_runner.dask_overrides())
+        pipeline.replace_all([_LiftedCombine(), *dask_runner.dask_overrides()])
         visitor = _Translate(bag_kwargs, partitions, uuid.uuid4().hex, slots)
         pipeline.visit(visitor)
         consumed = {
