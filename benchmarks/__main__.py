@@ -10,7 +10,7 @@ runs, each in its own process:
   filters, extract, readers, dedup_quality, dedup_shuffle, dedup_throughput, langid (about 5 minutes),
                     bitext (about 13: it times three demo builds),
                     runners (DirectRunner vs DaskRunner on a 2-worker cluster, demo build at 1x and 4x:
-                    about 10 minutes per run) (benchmarks/<name>.md)
+                    about 7 minutes per run) (benchmarks/<name>.md)
 then stamps each result (Markdown and JSON) with the command, the commit and the machine, and writes
 benchmarks/RESULTS.md. Timed benchmarks repeat their runs (--runs, min and median reported, or best
 of N where the module says so); the dedup quality and shuffle figures are counts, the same on every run.
@@ -38,8 +38,8 @@ MODULES = {
     "dedup_quality": ([], "dedup_quality.md", "dedup_quality.json"),
     "dedup_shuffle": ([], "dedup_shuffle.md", "dedup_shuffle.json"),
     "dedup_throughput": ([], "dedup_throughput.md", "dedup_throughput.json"),
-    "runners": (["--runs", "{runs}"], "runners.md", "runners.json"),
-    # These two write their own provenance under each table (command, commit, machine): not stamped again.
+    # These write their own provenance (command, commit, machine): not stamped again.
+    "runners": (["--runs", "{runs}"], None, None),
     "langid": ([], None, None),
     "bitext": ([], None, None),
 }
