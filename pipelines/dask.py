@@ -28,9 +28,10 @@ by one task, which the scheduler computes once and ships to each worker once);
 a consumer of a tagged output selects its tag; Reshuffle deals elements round-robin
 into `--dask_npartitions` partitions (default: the cluster's threads), partition j
 placed on worker thread j, and a GroupByKey shuffles into that many (bare values,
-keys hashed by crc32); a Flatten joins its inputs partition by partition; DoFns
-are set up once per worker thread and reused across bundles, as Beam does on every
-other runner.
+keys hashed by crc32), after a CombinePerKey has pre-combined each bundle (Beam's
+LiftedCombinePerKey, as on the DirectRunner); a Flatten joins its inputs partition
+by partition; DoFns are set up once per worker thread and reused across bundles, as
+Beam does on every other runner.
 Use it as `--runner=DaskRunner`; one thread per worker process.
 """
 
