@@ -33,8 +33,9 @@ def split_outputs(pcoll, label: str, fn, kept_type: type = Document) -> StageOut
     """Apply a DoFn or callable yielding kept items, Drops and Stats; returns them as a StageOutput.
 
     One output stream split by shape, so a step yields whatever it decides without
-    declaring tags. The filters fuse with the step, so the split costs no serialisation. Records are told apart by shape (is_a): a record that
-    crossed a shuffle may come back as RowCoder's look-alike type.
+    declaring tags. The filters fuse with the step, so the split costs no serialisation.
+    Records are told apart by shape (is_a): a record that crossed a shuffle may come back
+    as RowCoder's look-alike type.
     """
     results = pcoll | label >> (beam.ParDo(fn) if isinstance(fn, beam.DoFn) else beam.FlatMap(fn))
     kept = results | f"{label}/Kept" >> beam.Filter(lambda item: not (is_a(item, Drop) or is_a(item, Stat))).with_output_types(kept_type)

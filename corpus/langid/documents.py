@@ -29,7 +29,6 @@ langid/script_mismatch) and the confidence threshold (langid/low_score).
 
 from __future__ import annotations
 
-import functools
 from typing import Iterable, NamedTuple, Sequence
 
 from corpus.config import LangId
@@ -59,8 +58,6 @@ from corpus.text import paragraphs
 
 JAPANESE = "jpn_Jpan"
 CITATION_WEIGHT = 0.25  # of a citation-like line's characters when the page's majority language is counted
-# related() of two labels, asked for most lines of every page: a pure function of a few hundred label pairs.
-_related = functools.lru_cache(maxsize=1 << 14)(related)
 
 
 class Decision(NamedTuple):
@@ -108,7 +105,7 @@ def _groups(lines: list[str], preds: list[Prediction], line_min_score: float) ->
     majority = max(chars, key=lambda lang: (chars[lang], lang))
     groups: dict[str, list[int]] = {majority: []}
     for i, p in enumerate(preds):
-        sure = p.score >= line_min_score and not _related(p.lang, majority)
+        sure = p.score >= line_min_score and not related(p.lang, majority)
         groups.setdefault(p.lang if sure else majority, []).append(i)
     return groups
 
@@ -180,7 +177,7 @@ class DocumentLanguage:
                 out[lang] = idx
                 continue
             chars = sum(len(line) for line in part)
-            second = sum(len(lines[i]) for i in idx if preds[i].lang2 and _related(preds[i].lang2, majority))
+            second = sum(len(lines[i]) for i in idx if preds[i].lang2 and related(preds[i].lang2, majority))
             if 2 * second >= chars and script_agrees(page_script, dominant_script("\n".join(part))):
                 out[majority] = sorted(out[majority] + idx)
                 stats += [(stat_key(STAT_LANGID_LIST_JOINED_LINES, relabelling(lang, majority)), len(idx))]

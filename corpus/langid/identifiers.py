@@ -7,7 +7,6 @@ wheel) and the ensemble of the two. Each is loaded once and predicts in batches.
 
 from __future__ import annotations
 
-import functools
 import os
 from typing import NamedTuple, Protocol, Sequence
 
@@ -125,16 +124,13 @@ class EnsembleIdentifier:
         return first
 
 
-_related = functools.lru_cache(maxsize=1 << 14)(related)  # a pure function of two labels, asked per unsure line
-
-
 def combine(fast: Prediction, heli: Prediction) -> Prediction:
     """The ensemble's rule for one text that fastText was unsure of (see EnsembleIdentifier)."""
     if heli.lang == UNDETERMINED or heli.lang.startswith("zxx"):
         return fast._replace(model="fasttext")
     if fast.lang == heli.lang:
         return fast._replace(score=max(fast.score, heli.score), model="ensemble")
-    if _related(fast.lang, heli.lang):
+    if related(fast.lang, heli.lang):
         family = macrolanguage(fast.lang)
         return Prediction(family, max(fast.score, heli.score), fast.lang, fast.score, "ensemble", heli.lang)
     return Prediction(heli.lang, heli.score, fast.lang, fast.score, "heliport", fast.lang)

@@ -118,6 +118,7 @@ def macrolanguage(label: str) -> str:
     return make_label(macro, script(label)) if macro else label
 
 
+@functools.lru_cache(maxsize=1 << 14)  # asked for most lines of every page; a few hundred label pairs occur
 def related(a: str, b: str) -> bool:
     """The same language, or one the macrolanguage of the other, or members of one macrolanguage."""
     return a == b or (language_code(a) != "und" and macrolanguage(a) == macrolanguage(b))
