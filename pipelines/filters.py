@@ -8,8 +8,7 @@ from apache_beam.io.filesystems import FileSystems
 from corpus.config import Filters
 from corpus.filters import QualityRules
 from corpus.schema import Document
-from corpus.statistics import STAGE_FILTER, drop_reason
-from pipelines.common import drop, split_outputs
+from pipelines.common import split_outputs
 
 
 def _read_text(path: str) -> str:
@@ -27,8 +26,7 @@ class _Judge(beam.DoFn):
         self.rules = QualityRules(self.config, read=_read_text)
 
     def process(self, doc: Document):
-        doc, reason = self.rules.judge(doc)
-        yield drop(drop_reason(STAGE_FILTER, reason), doc) if reason else doc
+        yield from self.rules(doc)
 
 
 class QualityFilter(beam.PTransform):

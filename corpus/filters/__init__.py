@@ -11,14 +11,16 @@ so a user can re-filter the release without re-running the job.
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections import Counter
+from typing import Callable, Iterator, NamedTuple
 
 from corpus.config import FilterRules, Filters
 from corpus.filters import blocklist as block
 from corpus.filters.lines import JAVASCRIPT_LINES, POLICY_LINES, UNTERMINATED_LINES, LineRule, remove_lines
 from corpus.filters.measures import TextView
 from corpus.lang import script
-from corpus.schema import Document, with_text
+from corpus.schema import Document, Drop, Stat, with_text
+from corpus.statistics import STAGE_FILTER, drop_reason
 from corpus.text import is_unspaced
 
 EXCLUDED = "excluded_language"
@@ -120,11 +122,20 @@ class QualityRules:
             self._languages[lang] = rules, line_rules(rules), document_rules(rules), listed
         return self._languages[lang]
 
-    def judge(self, doc: Document) -> tuple[Document, str | None]:
+    def __call__(self, doc: Document) -> Iterator[Document | Drop | Stat]:
+        """The filter step: the document kept (cleaned, with its signals) or a Drop, and what its rules counted."""
+        counts: Counter[str] = Counter()
+        doc, reason = self.judge(doc, counts)
+        yield from (Stat(key, amount) for key, amount in sorted(counts.items()))
+        yield Drop(drop_reason(STAGE_FILTER, reason), doc.lang, doc.source, doc.id) if reason else doc
+
+    def judge(self, doc: Document, counts: Counter[str] | None = None) -> tuple[Document, str | None]:
         """The document cleaned of boilerplate lines, with its signals, and the drop reason (None: keep).
 
         A kept document carries every signal its rules measured; a dropped one stops at the first failure.
+        `counts` receives the statistics of what the rules removed or changed ("kind|key" -> amount).
         """
+        counts = Counter() if counts is None else counts
         if doc.lang in self.excluded:
             return doc, EXCLUDED
         config, lines, rules, listed = self.for_language(doc.lang)
