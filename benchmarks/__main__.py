@@ -9,6 +9,7 @@ runs, each in its own process:
                     derived cost of a CommonCrawl snapshot (benchmarks/peers.md)
   filters, extract, readers, dedup_quality, dedup_shuffle, dedup_throughput, langid (about 5 minutes),
                     bitext (about 13: it times three demo builds),
+                    quality (which web pages the build keeps, against judged pages; about 10 seconds),
                     runners (DirectRunner vs DaskRunner on a 2-worker cluster, demo build at 1x and 4x:
                     about 7 minutes per run) (benchmarks/<name>.md)
 then stamps each result (Markdown and JSON) with the command, the commit and the machine, and writes
@@ -42,6 +43,7 @@ MODULES = {
     "runners": (["--runs", "{runs}"], None, None),
     "langid": ([], None, None),
     "bitext": ([], None, None),
+    "quality": (["--runs", "{runs}"], None, None),
 }
 
 
