@@ -383,8 +383,8 @@ def markdown(result: dict, pages: list[Page], outcomes: dict[str, dict[str, Outc
         "no adult or gambling page kept.",
         "",
     ]
-    lines += [f"Note: {n}" for n in result["notes"]]
-    lines += ["", "## Per variant", "",
+    lines += [f"Note: {n}" for n in result["notes"]] + ([""] if result["notes"] else [])
+    lines += ["## Per variant", "",
               "| variant | pages | good | kept | kept good | precision | recall | kept label 0 | kept adult/gambling | filter CPU ms/doc | LID CPU ms/doc |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
     described = []
