@@ -137,6 +137,15 @@ class FilterRules(_Strict):
     blocklist: bool = True
     blocklist_min_matches: int = Field(3, ge=1)
     blocklist_min_char_ratio: float = Field(0.003, ge=0, le=1)
+    # The content model (corpus/filters/content.py): a page scoring under min_quality is dropped as
+    # filter/low_quality (null: scored, never dropped); head and tail are the bucket edges (CCNet's
+    # head/middle/tail), which rebalancing reads. Per language through `languages`.
+    min_quality: float | None = Field(0.2, ge=0, le=1)
+    # The typical lm_cost of good text in the language: the median of its Wikipedia sample where
+    # measured (LANGUAGE_DEFAULTS, benchmarks/quality.md), else the median over those languages.
+    lm_reference: float = Field(3.57, gt=0)
+    quality_head: float = Field(0.7, ge=0, le=1)
+    quality_tail: float = Field(0.4, ge=0, le=1)
 
     @field_validator("max_top_ngram_char_ratio", "max_dup_ngram_char_ratio")
     @classmethod
@@ -151,7 +160,17 @@ class FilterRules(_Strict):
 # Built-in per-language rules, under the user's `filters.languages`: Vietnamese syllables are
 # space-separated, so a Gopher 5-gram of words is about ten syllables (at 1x, a sixth of a
 # Vietnamese Wikipedia sample failed the duplicate 5-gram rule on names like "Vương quốc Anh").
-LANGUAGE_DEFAULTS: dict[str, dict[str, Any]] = {"vie_Latn": {"ngram_scale": 2}}
+# The lm_reference values are the median lm_cost of each Wikipedia sample in ../shared/data (benchmarks/quality.md).
+LANGUAGE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "vie_Latn": {"ngram_scale": 2, "lm_reference": 3.31},
+    "eng_Latn": {"lm_reference": 3.46},
+    "jpn_Jpan": {"lm_reference": 3.63},
+    "ukr_Cyrl": {"lm_reference": 4.12},
+    "ell_Grek": {"lm_reference": 3.27},
+    "ben_Beng": {"lm_reference": 4.0},
+    "mar_Deva": {"lm_reference": 3.92},
+    "hye_Armn": {"lm_reference": 3.5},
+}
 
 
 class Filters(FilterRules):
@@ -166,6 +185,11 @@ class Filters(FilterRules):
     blocklist_builtin: bool = True
     blocklist_domain_files: list[str] = []
     blocklist_word_files: list[str] = []
+    # The content model: quality = sigmoid(content_bias + content_weight * (lm_cost - lm_reference)),
+    # fitted by benchmarks/quality.py on its judged development pages (benchmarks/quality.md); off: no score.
+    content_model: bool = True
+    content_bias: float = 0.36
+    content_weight: float = -2.47
 
     @model_validator(mode="after")
     def _check_languages(self) -> "Filters":
@@ -230,6 +254,12 @@ class Rebalance(_Strict):
     # characters. Both suit the demo's ~10 documents per language; raise them for a real release.
     min_documents: int = Field(5, ge=0)
     min_chars: int = Field(500, ge=0)
+    # Only documents at or above this content-model bucket (corpus/filters/content.py) are repeated;
+    # the others are written at most once. A language with less than `upsample_min_share` of its kept
+    # characters at or above it is held back: its web text is mostly what the model rates low.
+    # null: every document may be repeated (unscored documents always may).
+    upsample_min_bucket: Literal["head", "middle", "tail"] | None = "middle"
+    upsample_min_share: float = Field(0.5, ge=0.0, le=1.0)
     weights: dict[str, float] = {}  # method=weights: relative target share per language
     unit: Literal["chars", "documents"] = "chars"
     budget: int | None = Field(None, ge=1)  # total size written, in `unit`; None keeps the corpus size

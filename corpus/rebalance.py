@@ -28,6 +28,7 @@ import math
 from typing import Mapping
 
 from corpus.config import Rebalance
+from corpus.filters.content import BUCKETS
 
 
 def unit_hash(*parts: object) -> float:
@@ -36,9 +37,19 @@ def unit_hash(*parts: object) -> float:
     return int.from_bytes(digest, "big") / 2**64
 
 
-def held_back(documents: int, chars: int, config: Rebalance) -> bool:
-    """Whether a language is too small to be up-sampled (its kept documents and characters, unweighted)."""
-    return documents < config.min_documents or chars < config.min_chars
+def held_back(documents: int, chars: int, config: Rebalance, repeatable_chars: int | None = None) -> bool:
+    """Whether a language may not be up-sampled: too small (its kept documents and characters, unweighted),
+    or with too few of its characters in documents that may be repeated (`repeatable_chars`)."""
+    if documents < config.min_documents or chars < config.min_chars:
+        return True
+    return repeatable_chars is not None and chars > 0 and repeatable_chars < config.upsample_min_share * chars
+
+
+def may_repeat(quality_bucket: str, config: Rebalance) -> bool:
+    """Whether a document of this content-model bucket may be written more than once ("": not scored, it may)."""
+    if config.upsample_min_bucket is None or not quality_bucket:
+        return True
+    return BUCKETS.index(quality_bucket) <= BUCKETS.index(config.upsample_min_bucket)
 
 
 def capped_rates(
@@ -105,17 +116,17 @@ def unimax_rates(sizes, max_epochs, budget=None, caps=None) -> dict[str, float]:
 
 
 def language_caps(
-    counts: Mapping[str, tuple[int, int]], config: Rebalance, max_source_weight: Mapping[str, float] | None = None
+    counts: Mapping[str, tuple[int, int, int]], config: Rebalance, max_source_weight: Mapping[str, float] | None = None
 ) -> dict[str, float]:
     """The highest rate of each language: max_epochs, or 1 when it is held back.
 
-    `counts[lang]` = (kept documents, kept characters). A document's rate is its language's
+    `counts[lang]` = (kept documents, kept characters, characters of documents that may be repeated). A document's rate is its language's
     rate times its source's weight, so the cap is divided by the largest source weight
     among the language's documents: no document exceeds the cap.
     """
     caps = {}
-    for lang, (documents, chars) in counts.items():
-        epochs = 1 if held_back(documents, chars, config) else config.max_epochs
+    for lang, (documents, chars, repeatable) in counts.items():
+        epochs = 1 if held_back(documents, chars, config, repeatable) else config.max_epochs
         weight = (max_source_weight or {}).get(lang, 1.0)
         caps[lang] = epochs / weight if weight > 0 else float(epochs)
     return caps

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from corpus.config import Rebalance
 from corpus.lang import language_code
-from corpus.rebalance import held_back
+from corpus.rebalance import held_back, may_repeat
 from corpus.schema import BITEXT_SCHEMA, DOCUMENT_SCHEMA, SOURCES, BitextPair, Document, pair_name, signals_row
 from corpus.statistics import (
     BITEXT_KIND_PREFIX,
@@ -29,6 +29,8 @@ from corpus.statistics import (
     STAT_COPIES,
     STAT_DROPPED,
     STAT_MAX_COPIES,
+    STAT_QUALITY,
+    STAT_QUALITY_CHARS,
     STAT_READ,
     STAT_STAGE,
     parse_drop_reason,
@@ -354,7 +356,10 @@ def assemble_manifest(
         # Effective epochs: how many times over, on average, the language's kept text was written.
         before, after = (lang["kept"], lang["written"]) if by_documents else (lang["kept_chars"], lang["written_chars"])
         lang["epochs"] = round(after / before, 6) if before else 0.0
-        lang["held_back"] = bool(lang["kept"]) and held_back(lang["kept"], lang["kept_chars"], rebalance_config)
+        buckets = {parse_subkey(key)[-1]: n for key, n in other.get(STAT_QUALITY_CHARS, {}).items() if parse_subkey(key)[0] == name}
+        repeatable = sum(n for bucket, n in buckets.items() if may_repeat(bucket, rebalance_config)) if buckets else None
+        lang["held_back"] = bool(lang["kept"]) and held_back(lang["kept"], lang["kept_chars"], rebalance_config, repeatable)
+        lang["quality"] = {parse_subkey(key)[-1] or "unscored": n for key, n in other.get(STAT_QUALITY, {}).items() if parse_subkey(key)[0] == name}
         lang["max_copies"] = max_copies.get(name, 0)
     dedup = config.get("dedup", {})
     # The dedup steps are named like reasons ("dedup/exact"), their second part their switch in the config.

@@ -41,6 +41,8 @@ class Document(NamedTuple):
     n_chars: int  # characters of text
     n_words: int  # whitespace words, or characters for scripts written without spaces
     signals: Mapping[str, float]  # quality signals (rule -> measured value), so users can re-filter
+    quality: float  # the content model's score in [0, 1] (corpus/filters/content.py); -1 where not scored
+    quality_bucket: str  # head | middle | tail by the language's thresholds ("" where not scored)
     lid_model: str  # the language identifier that decided `lang`
     lid_other: str  # another identifier's label where it disagreed ("" otherwise)
     dup_count: int  # documents this one stands for after dedup (itself included)
@@ -112,6 +114,7 @@ SIGNALS = (
     *(f"top_{n}gram" for n in TOP_NGRAMS),
     *(f"dup_{n}gram" for n in DUP_NGRAMS),
     "blocklist_matches", "blocklist_char_ratio",
+    "lm_cost",  # the content model's measure (corpus/filters/content.py)
 )
 # On disk the signals are a struct with one nullable float per signal (null: not measured), not a
 # map: Hugging Face datasets cannot load Parquet maps, and DuckDB queries a struct by name
@@ -194,6 +197,8 @@ def new_document(
         n_chars=len(text),
         n_words=count_words(text),
         signals={},
+        quality=-1.0,
+        quality_bucket="",
         lid_model="",
         lid_other="",
         dup_count=1,

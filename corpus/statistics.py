@@ -130,6 +130,8 @@ STAT_DEDUP_CLUSTERS = "dedup_clusters"  # "dedup_clusters|<exact|near>|<size buc
 STAT_DEDUP_PARAGRAPHS = "dedup_paragraphs"  # "dedup_paragraphs|removed_lines|<lang>", "...|removed_chars|<lang>"
 STAT_DEDUP_NEAR = "dedup_near"  # "dedup_near|candidate_pairs", "...|rejected_pairs", "...|components_round_NN_changes"
 STAT_DOC_LENGTH = "doc_length"  # "doc_length|<lang>|<power-of-two bucket>"
+STAT_QUALITY = "quality"  # "quality|<lang>|<bucket>": kept documents per content-model bucket ("" not scored)
+STAT_QUALITY_CHARS = "quality_chars"  # their characters
 STAT_COPIES = "copies"  # "copies|<lang>|<n>": documents written n times
 STAT_MAX_COPIES = "max_copies"  # "max_copies|<lang>"
 

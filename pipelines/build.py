@@ -30,6 +30,8 @@ from corpus.statistics import (
     STAT_DOC_LENGTH,
     STAT_KEPT,
     STAT_KEPT_CHARS,
+    STAT_QUALITY,
+    STAT_QUALITY_CHARS,
     STAT_READ,
     STAT_WRITTEN,
     STAT_WRITTEN_CHARS,
@@ -71,6 +73,12 @@ def keep_documents(p: beam.Pipeline, config: BuildConfig):
     return read, deduplicated.kept, dropped, stats
 
 
+def quality_stats(doc):
+    """A kept document's content-model bucket, counted in documents and characters per language."""
+    yield stat_key(STAT_QUALITY, doc.lang, doc.quality_bucket), 1
+    yield stat_key(STAT_QUALITY_CHARS, doc.lang, doc.quality_bucket), doc.n_chars
+
+
 def write_bitext(kept, config: BuildConfig):
     """Bitext mined from the kept documents, written as shards: (shard-list entries, [statistics])."""
     from pipelines.bitext import MineBitext  # the encoders' imports only where bitext is mined
@@ -87,7 +95,7 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
     work = FileSystems.join(out, WORK_DIR)
     read, kept, dropped, stats = keep_documents(p, config)
     rates = kept | "SamplingRates" >> SamplingRates(config.rebalance)
-    written = kept | "Rebalance" >> Rebalance(rates, config.rebalance.seed, config.rebalance.source_weights)
+    written = kept | "Rebalance" >> Rebalance(rates, config.rebalance)
     shards = [written | "WriteShards" >> WriteShards(out, config.output)]
     if config.bitext.enabled:
         bitext_shards, bitext_stats = write_bitext(kept, config)
@@ -106,6 +114,7 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
         written | "WrittenStats" >> beam.FlatMap(doc_stats(STAT_WRITTEN, STAT_WRITTEN_CHARS)),
         written | "CopyStats" >> CopyStats(),  # copies per document: none may exceed rebalance.max_epochs
         kept | "LengthStats" >> beam.Map(lambda d: (stat_key(STAT_DOC_LENGTH, d.lang, release.length_bucket(d.n_chars)), 1)),
+        kept | "QualityStats" >> beam.FlatMap(quality_stats),
     ]
     (
         stats

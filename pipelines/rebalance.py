@@ -36,24 +36,25 @@ class SamplingRates(beam.PTransform):
     def expand(self, docs):
         config = self.config
 
-        def rates(sizes: dict[str, tuple[float, float, int, int, float]]) -> dict[str, float]:
+        def rates(sizes: dict[str, tuple[float, float, int, int, float, int]]) -> dict[str, float]:
             weighted = {lang: w for lang, (w, *_) in sizes.items()}
             caps = rebalance.language_caps(
-                {lang: (n, chars) for lang, (_, _, n, chars, _) in sizes.items()},
+                {lang: (n, chars, repeatable) for lang, (_, _, n, chars, _, repeatable) in sizes.items()},
                 config,
-                {lang: top for lang, (*_, top) in sizes.items()},
+                {lang: top for lang, (_, _, _, _, top, _) in sizes.items()},
             )
             budget = config.budget or sum(raw for _, raw, *_ in sizes.values())
             return rebalance.language_rates(weighted, config.model_copy(update={"budget": budget}), caps)
 
         def size(d: Document):
             weight = rebalance.source_weight(d.source, config.source_weights)
-            return d.lang, (unit_size(d, config) * weight, unit_size(d, config), 1, d.n_chars, weight)
+            repeatable = d.n_chars if rebalance.may_repeat(d.quality_bucket, config) else 0
+            return d.lang, (unit_size(d, config) * weight, unit_size(d, config), 1, d.n_chars, weight, repeatable)
 
         return (
             docs
             | "Size" >> beam.Map(size)
-            | "PerLanguage" >> beam.CombinePerKey(beam.combiners.TupleCombineFn(sum, sum, sum, sum, max))
+            | "PerLanguage" >> beam.CombinePerKey(beam.combiners.TupleCombineFn(sum, sum, sum, sum, max, sum))
             | "AsDict" >> beam.combiners.ToDict()
             | "Rates" >> beam.Map(rates)
         )
@@ -62,20 +63,23 @@ class SamplingRates(beam.PTransform):
 class Rebalance(beam.PTransform):
     """Down-sample large languages and repeat small ones, deterministically from each id.
 
-    A document's rate is its language's rate times its source's weight.
+    A document's rate is its language's rate times its source's weight; a document under
+    rebalance.upsample_min_bucket is written at most once.
     """
 
-    def __init__(self, rates, seed: int, source_weights: dict[str, float] | None = None):
+    def __init__(self, rates, config: RebalanceConfig):
         super().__init__()
         self.rates = rates
-        self.seed = seed
-        self.source_weights = dict(source_weights or {})
+        self.config = config
 
     def expand(self, docs):
-        seed, source_weights = self.seed, self.source_weights
+        config = self.config
+        seed, source_weights = config.seed, config.source_weights
 
         def sample(doc: Document, rates: dict[str, float]):
             rate = rebalance.document_rate(rates[doc.lang], rebalance.source_weight(doc.source, source_weights))
+            if not rebalance.may_repeat(doc.quality_bucket, config):
+                rate = min(rate, 1.0)
             for copy in range(rebalance.copies(doc.id, rate, seed)):
                 yield doc._replace(repetition=copy)
 

@@ -69,7 +69,8 @@ GOOD = {"eng_Latn": ENGLISH, "rus_Cyrl": RUSSIAN, "swh_Latn": SWAHILI, "jpn_Jpan
 ALL_OFF = {
     name: (False if isinstance(field.default, bool) else None)
     for name, field in FilterRules.model_fields.items()
-    if "ngram_scale" not in name and not name.startswith("blocklist_min")  # thresholds of a switched-off rule
+    # thresholds of a switched-off rule, and the content model's reference and bucket edges
+    if "ngram_scale" not in name and not name.startswith("blocklist_min") and name not in ("lm_reference", "quality_head", "quality_tail")
 }
 
 
@@ -183,9 +184,10 @@ def test_kept_documents_carry_one_signal_per_rule():
         "javascript_lines", "policy_lines", "lorem_ipsum", "mean_word_chars", "symbol_word_ratio",
         "bullet_line_ratio", "ellipsis_line_ratio", "alpha_word_ratio", "letter_ratio", "stop_words",
         "dup_line_ratio", "dup_line_char_ratio", "top_2gram", "top_3gram", "top_4gram",
-        "blocklist_matches", "blocklist_char_ratio",
+        "blocklist_matches", "blocklist_char_ratio", "lm_cost",
     } | {f"dup_{n}gram" for n in range(5, 11)}
     assert set(kept.signals) == expected
+    assert 0 <= kept.quality <= 1 and kept.quality_bucket in ("head", "middle", "tail")
     assert kept.signals["stop_words"] >= 2 and kept.signals["alpha_word_ratio"] == 1.0
     # Word length does not apply to a script without spaces, so it is not measured there.
     japanese, _ = QualityRules(Filters()).judge(doc(JAPANESE, "jpn_Jpan"))

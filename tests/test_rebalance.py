@@ -13,6 +13,7 @@ from corpus.rebalance import (
     document_rate,
     held_back,
     language_caps,
+    may_repeat,
     language_rates,
     source_weight,
     temperature_rates,
@@ -129,7 +130,7 @@ def test_source_weights_favour_a_source_within_a_language():
     with TestPipeline() as p:
         kept = p | beam.Create(docs)
         rates = kept | SamplingRates(config)
-        written = kept | Rebalance(rates, config.seed, config.source_weights)
+        written = kept | Rebalance(rates, config)
         counts = written | beam.Map(lambda d: (d.source, 1)) | beam.CombinePerKey(sum)
 
         def check(pairs):
@@ -180,10 +181,21 @@ def test_every_language_at_its_cap_leaves_the_budget_unspent():
 def test_a_language_below_the_minimum_is_held_back():
     config = RebalanceConfig(min_documents=5, min_chars=1000, max_epochs=4)
     assert held_back(4, 10_000, config) and held_back(50, 999, config) and not held_back(5, 1000, config)
-    caps = language_caps({"big": (1000, 10**6), "tiny": (3, 10**6), "short": (100, 500)}, config)
+    caps = language_caps({"big": (1000, 10**6, 10**6), "tiny": (3, 10**6, 10**6), "short": (100, 500, 500)}, config)
     assert caps == {"big": 4, "tiny": 1, "short": 1}
     # Wikipedia counting twice: the language's rate is capped at half, so its documents stay at the cap.
-    assert language_caps({"big": (1000, 10**6)}, config, {"big": 2.0}) == {"big": 2.0}
+    assert language_caps({"big": (1000, 10**6, 10**6)}, config, {"big": 2.0}) == {"big": 2.0}
+
+
+def test_a_language_mostly_in_the_tail_is_not_up_sampled():
+    """Up-sampling repeats only what the content model rates middle or better, and not at all in a
+    language whose text is mostly below that."""
+    config = RebalanceConfig(min_documents=5, min_chars=1000, upsample_min_bucket="middle", upsample_min_share=0.5)
+    assert may_repeat("head", config) and may_repeat("middle", config) and not may_repeat("tail", config)
+    assert may_repeat("", config)  # not scored (content model off)
+    assert may_repeat("tail", config.model_copy(update={"upsample_min_bucket": None}))
+    assert held_back(100, 10**6, config, repeatable_chars=4 * 10**5) and not held_back(100, 10**6, config, repeatable_chars=6 * 10**5)
+    assert language_caps({"junk": (100, 10**6, 10**5), "good": (100, 10**6, 9 * 10**5)}, config) == {"junk": 1, "good": 4}
 
 
 def _languages():
@@ -216,12 +228,13 @@ def test_no_document_is_written_more_than_max_epochs_times_by_any_method(
     )
     size = {lang: [chars if unit == "chars" else 1 for chars, _ in docs] for lang, docs in languages.items()}
     weighted = {lang: sum(s * source_weight(src, source_weights) for s, (_, src) in zip(size[lang], docs)) for lang, docs in languages.items()}
-    counts = {lang: (len(docs), sum(chars for chars, _ in docs)) for lang, docs in languages.items()}
+    counts = {lang: (len(docs), sum(chars for chars, _ in docs), sum(chars for chars, _ in docs)) for lang, docs in languages.items()}
     top = {lang: max(source_weight(src, source_weights) for _, src in docs) for lang, docs in languages.items()}
     caps = language_caps(counts, config, top)
     rates = language_rates(weighted, config.model_copy(update={"budget": budget or sum(map(sum, size.values()))}), caps)
     for lang, docs in languages.items():
-        limit = 1 if held_back(*counts[lang], config) else max_epochs
+        documents, chars, repeatable = counts[lang]
+        limit = 1 if held_back(documents, chars, config, repeatable) else max_epochs
         for i, (_, src) in enumerate(docs):
             rate = document_rate(rates[lang], source_weight(src, source_weights))
             assert rate <= limit
@@ -248,7 +261,7 @@ def test_a_single_page_language_is_written_once_at_most():
     with TestPipeline() as p:
         kept = p | beam.Create(docs)
         rates = kept | SamplingRates(config)
-        written = kept | Rebalance(rates, config.seed)
+        written = kept | Rebalance(rates, config)
         stats = written | CopyStats()
 
         def check_rates(found):
@@ -287,3 +300,32 @@ def test_freed_budget_goes_to_the_uncapped_languages_in_proportion_to_their_weig
         # and a capped language would have had at least that much by weight
         level = min(per_weight)
         assert all(caps[lang] * sizes[lang] / weights[lang] <= level * (1 + 1e-6) for lang in weighted if lang not in below)
+
+
+def test_only_documents_at_or_above_the_bucket_are_repeated():
+    """A small language is up-sampled: its head and middle documents get copies, its tail ones one each."""
+
+    def doc(lang, i, bucket):
+        return new_document(source=COMMONCRAWL, text=f"{lang} {i}", url=f"https://{lang}.example/{i}")._replace(
+            lang=lang, n_chars=2000, quality_bucket=bucket
+        )
+
+    docs = [doc("eng_Latn", i, "head") for i in range(400)]
+    docs += [doc("fra_Latn", i, ("head", "middle", "tail")[i % 3]) for i in range(30)]
+    config = RebalanceConfig(alpha=0.3, upsample_min_bucket="middle", upsample_min_share=0.5)
+    with TestPipeline() as p:
+        kept = p | beam.Create(docs)
+        written = kept | Rebalance(kept | SamplingRates(config), config)
+        per_bucket = (
+            written
+            | beam.Filter(lambda d: d.lang == "fra_Latn")
+            | beam.Map(lambda d: ((d.quality_bucket, d.id), 1))
+            | beam.CombinePerKey(sum)
+            | beam.Map(lambda kv: (kv[0][0], kv[1]))
+            | beam.CombinePerKey(max)
+        )
+        assert_that(per_bucket, lambda found: _check_most_copies(dict(found)))
+
+
+def _check_most_copies(most: dict[str, int]) -> None:
+    assert most["tail"] == 1 and most["head"] > 1 and most["middle"] > 1, most

@@ -16,6 +16,7 @@ from typing import Callable, Iterator, NamedTuple
 
 from corpus.config import FilterRules, Filters
 from corpus.filters import blocklist as block
+from corpus.filters import content
 from corpus.filters.lines import JAVASCRIPT_LINES, POLICY_LINES, UNTERMINATED_LINES, LineRule, remove_lines
 from corpus.filters.measures import TextView
 from corpus.lang import script
@@ -25,6 +26,7 @@ from corpus.text import is_unspaced
 
 EXCLUDED = "excluded_language"
 EMPTY = "empty"  # every line was removed by the line rules
+LOW_QUALITY = "low_quality"  # under the content model's minimum (corpus/filters/content.py)
 
 
 class Rule(NamedTuple):
@@ -112,6 +114,7 @@ class QualityRules:
         self.config = config
         self.excluded = frozenset(config.exclude)
         self.blocklist = load_blocklist(config, read)
+        self._content: content.ContentModel | None = None
         self._languages: dict[str, tuple[FilterRules, list[LineRule], list[Rule], block.BlocklistRule | None]] = {}
 
     def for_language(self, lang: str) -> tuple[FilterRules, list[LineRule], list[Rule], block.BlocklistRule | None]:
@@ -166,4 +169,20 @@ class QualityRules:
                 return doc._replace(signals=signals), rule.reason
             if rule.signal and value is not None:
                 signals[rule.signal] = round(float(value), 4)
-        return doc._replace(signals=signals), None
+        return self.score_content(doc._replace(signals=signals), config)
+
+    def score_content(self, doc: Document, config: FilterRules) -> tuple[Document, str | None]:
+        """The document with the content model's score, bucket and measures, and LOW_QUALITY under the minimum."""
+        if not self.config.content_model:
+            return doc, None
+        if self._content is None:  # loaded on first use: heliport's models take a few seconds and ~0.9 GB
+            self._content = content.ContentModel(self.config.content_bias, self.config.content_weight)
+        cost = self._content.cost(doc.text)
+        quality = self._content.quality(cost, config.lm_reference)
+        doc = doc._replace(
+            signals={**doc.signals, "lm_cost": cost},
+            quality=quality,
+            quality_bucket=content.bucket(quality, config.quality_head, config.quality_tail),
+        )
+        low = config.min_quality is not None and quality < config.min_quality
+        return doc, LOW_QUALITY if low else None

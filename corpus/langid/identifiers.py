@@ -8,6 +8,7 @@ wheel) and the ensemble of the two. Each is loaded once and predicts in batches.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from typing import NamedTuple, Protocol, Sequence
 
 from corpus.config import LangId
@@ -70,17 +71,24 @@ class FastTextIdentifier:
         return out
 
 
+@lru_cache(maxsize=1)
+def heliport_model():
+    """heliport's Identifier, loaded once per process (about 0.9 GB): language ID and the content model
+    (corpus/filters/content.py) share it."""
+    try:
+        import heliport
+    except ImportError as e:
+        raise RuntimeError("the heliport language identifier is not installed: pip install heliport") from e
+    return heliport.Identifier()  # raises when the model files inside the wheel are missing
+
+
 class HeliportIdentifier:
     """HeLI-OTS through heliport; its confidence (heliport's own per-language calibration) mapped to [0, 1)."""
 
     name = "heliport"
 
     def __init__(self):
-        try:
-            import heliport
-        except ImportError as e:
-            raise RuntimeError("the heliport language identifier is not installed: pip install heliport") from e
-        self._model = heliport.Identifier()  # raises when the model files inside the wheel are missing
+        self._model = heliport_model()
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         out = []
