@@ -77,7 +77,7 @@ def test_rebalance_upsamples_small_languages_deterministically():
     with TestPipeline() as p:
         kept = p | beam.Create(docs)
         rates = kept | SamplingRates(Rebalance(alpha=0.3))
-        written = kept | RebalanceDocs(rates, seed=0)
+        written = kept | RebalanceDocs(rates, Rebalance(alpha=0.3))
         counts = written | beam.Map(lambda d: (d.lang, 1)) | beam.CombinePerKey(sum)
 
         def check(pairs):
