@@ -25,17 +25,20 @@ import csv
 import json
 import logging
 import re
+import statistics
 import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 from fastwarc.warc import WarcRecordType
 
 from benchmarks.suite_tools import RESULTS, SHARED_DATA, provenance, write_markdown
 from corpus.config import Filters, LangId, load_config
 from corpus.filters import QualityRules
+from corpus.filters.content import ContentModel
 from corpus.langid import load_identifier
 from corpus.langid.documents import DocumentLanguage
 from corpus.schema import COMMONCRAWL, Document, Drop, new_document
@@ -67,6 +70,7 @@ def variants() -> dict[str, tuple[LangId, Filters]]:
         "default": (LangId(), Filters()),
         "release": (release.langid, release.filters),  # configs/release.yaml, as a user builds a release
         "no_blocklist": (LangId(), Filters(blocklist=False)),  # what the built-in adult/gambling lists add
+        "no_content_model": (LangId(), Filters(content_model=False)),  # what the content model adds
     }
 
 
@@ -286,6 +290,65 @@ def evaluate(pages: list[Page], docs: dict[str, list[Document]], read_drops: dic
     return results, outcomes_of
 
 
+def wikipedia_references(articles: int = 150) -> dict[str, float]:
+    """The median lm_cost of the first `articles` articles of each Wikipedia sample, by the language the
+    build gives them: the content model's reference for that language (corpus.config LANGUAGE_DEFAULTS)."""
+    model = ContentModel(Filters().content_bias, Filters().content_weight)
+    identifier = DocumentLanguage(load_identifier(LangId(), None), LangId())
+    costs: dict[str, list[float]] = defaultdict(list)
+    for path in sorted((SHARED_DATA / "wikipedia").glob("*.xml.bz2")):
+        with open(path, "rb") as f:
+            docs = [d for d in read_file("wikipedia", f, str(path)) if isinstance(d, Document)][:articles]
+        decisions, _ = identifier.identify(docs)
+        for decision in decisions:
+            if not decision.drop:
+                costs[decision.doc.lang].append(model.cost(decision.doc.text))
+    return {lang: round(statistics.median(values), 2) for lang, values in sorted(costs.items()) if len(values) >= 50}
+
+
+def fit_content_model(pages: list[Page], docs: dict[str, list[Document]], folds: int = 5) -> dict:
+    """Logistic regression of "good" (label >= 2) on lm_cost - the language's reference, over the real pages that
+    reach the content model after the other rules (their longest part): the weights of corpus.config, and the
+    area under the ROC curve of the score, cross-validated (fitted on 4/5, scored on the rest)."""
+    config = Filters(min_quality=None)
+    parts = [part for part, why in identify([d for p in pages for d in docs.get(p.record_id, [])], LangId())[0] if not why]
+    rules = QualityRules(config)
+    longest: dict[str, Document] = {}
+    for part in parts:
+        out = [item for item in rules(part) if isinstance(item, (Document, Drop))][-1]
+        if isinstance(out, Document) and len(out.text) > len(longest.get(out.record_id, out)._replace(text="").text):
+            longest[out.record_id] = out
+    judged = [(longest[p.record_id], p.good) for p in pages if p.source != WRITTEN_SOURCE and p.record_id in longest]
+    x = np.array([d.signals["lm_cost"] - config.for_language(d.lang).lm_reference for d, _ in judged])
+    y = np.array([float(good) for _, good in judged])
+    held_out = np.zeros(len(x))
+    for fold in np.array_split(np.random.default_rng(0).permutation(len(x)), folds):
+        train = np.setdiff1d(np.arange(len(x)), fold)
+        bias, weight = _logistic(x[train], y[train])
+        held_out[fold] = bias + weight * x[fold]
+    bias, weight = _logistic(x, y)
+    return {"pages": len(judged), "good": int(y.sum()), "bias": round(bias, 2), "weight": round(weight, 2),
+            "cross_validated_auc": round(_auc(held_out, y > 0), 3), "auc_of_cost_alone": round(_auc(-x, y > 0), 3)}
+
+
+def _logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[float, float]:
+    """(bias, weight) of an L2-regularised logistic regression on one feature (Newton's method)."""
+    a = np.c_[np.ones(len(x)), x]
+    w = np.zeros(2)
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-a @ w))
+        gradient = a.T @ (p - y) + l2 * np.r_[0.0, w[1]]
+        hessian = a.T @ (a * (p * (1 - p))[:, None]) + l2 * np.diag([0.0, 1.0])
+        w -= np.linalg.solve(hessian, gradient)
+    return float(w[0]), float(w[1])
+
+
+def _auc(score: np.ndarray, positive: np.ndarray) -> float:
+    """The probability that a random good page scores above a random other one (ties count half)."""
+    pos, neg = score[positive], score[~positive]
+    return float((pos[:, None] > neg[None, :]).mean() + 0.5 * (pos[:, None] == neg[None, :]).mean())
+
+
 def load_pages() -> tuple[list[Page], dict[str, list[Document]], dict[str, str], list[str]]:
     """The pages whose inputs are here: (pages, documents by record id, reader drops, notes on what was skipped)."""
     notes = []
@@ -335,6 +398,10 @@ def main(argv: list[str] | None = None) -> None:
         print(note)
     for name, entry in results.items():
         print(name, json.dumps(entry["sets"]), json.dumps(entry["cost"]))
+    content = {}
+    if any(p.source != WRITTEN_SOURCE for p in pages):
+        content = {"fit": fit_content_model(pages, docs), "wikipedia_reference": wikipedia_references()}
+        print("content model", json.dumps(content))
     if args.show:
         if args.variant not in outcomes:
             parser.error(f"unknown variant {args.variant!r}; one of {', '.join(outcomes)}")
@@ -349,6 +416,7 @@ def main(argv: list[str] | None = None) -> None:
         "notes": notes,
         "judged": judged_counts(pages),
         "variants": results,
+        "content_model": content,
         "decisions": {name: {key: [int(o.kept), o.reason] for key, o in out.items()} for name, out in outcomes.items()},
     }
     RESULTS.mkdir(exist_ok=True)

@@ -12,7 +12,8 @@ import yaml
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from corpus.config import Rebalance
+from corpus.config import LANGUAGE_DEFAULTS, Filters, Rebalance
+from corpus.filters.content import BUCKETS
 from corpus.lang import language_code
 from corpus.rebalance import held_back, may_repeat
 from corpus.schema import BITEXT_SCHEMA, DOCUMENT_SCHEMA, SOURCES, BitextPair, Document, pair_name, signals_row
@@ -221,6 +222,47 @@ def langid_quality(manifest: Mapping[str, Any], measured: Mapping[str, Any] | No
     return out
 
 
+def content_model(config: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What the content model was (corpus/filters/content.py), for the manifest: None when it was off."""
+    filters = Filters.model_validate(config.get("filters", {}))
+    if not filters.content_model:
+        return None
+    return {
+        "model": "heliport: HeLI-OTS per-language word and character n-gram models, inside the wheel",
+        "score": "quality = sigmoid(content_bias + content_weight * (lm_cost - lm_reference))",
+        "content_bias": filters.content_bias,
+        "content_weight": filters.content_weight,
+        "lm_reference": {lang: filters.for_language(lang).lm_reference for lang in sorted({*LANGUAGE_DEFAULTS, *filters.languages})
+                         if filters.for_language(lang).lm_reference is not None},
+        "fitted_on": "corpus-builder's judged development pages (benchmarks/data/quality_dev.tsv: real CommonCrawl "
+                     "and Internet Archive pages, labels 0-3); references: medians of Wikipedia samples (benchmarks/quality.md)",
+    }
+
+
+def content_quality(manifest: Mapping[str, Any]) -> list[str]:
+    """The card's section on the content model and each language's kept documents per bucket."""
+    model = manifest.get("content_model")
+    langs = {lang: v for lang, v in manifest["languages"].items() if v.get("kept") and v.get("quality")}
+    if not model or not langs:
+        return []
+    return [
+        "## Content quality",
+        "",
+        f"Every document is scored by a content model ({model['model']}): `lm_cost` is the mean cost per word of its "
+        f"text under its language's model, and `{model['score']}` (bias {model['content_bias']}, weight "
+        f"{model['content_weight']}; fitted on {model['fitted_on']}). `quality_bucket` is head, middle or tail by the "
+        "language's thresholds (`filters.quality_head`, `filters.quality_tail`); pages under `filters.min_quality` were "
+        "dropped as `filter/low_quality`. Only languages with a reference (the typical `lm_cost` of their good text: "
+        f"{', '.join(f'{k} {v}' for k, v in model['lm_reference'].items()) or 'none'}) are scored; the others keep "
+        "`lm_cost` with `quality` -1 and no bucket (\"unscored\" below). Only documents at or above "
+        "`rebalance.upsample_min_bucket` (and unscored ones) are repeated.",
+        "",
+        _table(["language", *BUCKETS, "unscored"],
+               ([lang, *(f"{v['quality'].get(b, 0):,}" for b in (*BUCKETS, "unscored"))] for lang, v in sorted(langs.items()))),
+        "",
+    ]
+
+
 def dataset_card(manifest: Mapping[str, Any]) -> str:
     """README.md of a release, generated from its manifest: a YAML header, then the description."""
     docs = manifest["documents"]
@@ -273,7 +315,10 @@ def dataset_card(manifest: Mapping[str, Any]) -> str:
         parts += [
             "## Tokenizer",
             "",
-            f"SentencePiece {config['tokenizer']['model_type']}, {tok.get('vocab_size', 0):,} pieces, trained on "
+            f"SentencePiece {config['tokenizer']['model_type']}, {tok.get('vocab_size', 0):,} pieces"
+            + (f" ({tok['vocab_size_requested']:,} asked for; cut to one piece per {config['tokenizer']['min_chars_per_piece']:,} "
+               "sample characters)" if tok.get("vocab_size_requested", 0) > tok.get("vocab_size", 0) else "")
+            + ", trained on "
             f"{tok.get('sample_sentences', 0):,} lines ({tok.get('sample_chars', 0):,} characters). Fertility is measured "
             "on held-out paragraphs: tokens per word, or per character for scripts written without spaces.",
             "",
@@ -287,6 +332,7 @@ def dataset_card(manifest: Mapping[str, Any]) -> str:
             ),
             "",
         ]
+    parts += content_quality(manifest)
     parts += langid_quality(manifest)
     parts += [
         "## Fields",
@@ -377,6 +423,7 @@ def assemble_manifest(
             "stages": stage_table(enabled, read, dropped, stage_out),
         },
         "languages": dict(sorted(languages.items())),
+        "content_model": content_model(config),
         "rebalancing": rebalancing_summary(languages, other.get(STAT_COPIES, {}), rebalance_config.max_epochs),
         "stats": {kind: dict(sorted(values.items())) for kind, values in sorted(other.items())},
         "shards": sorted(shards, key=lambda s: s["path"]),

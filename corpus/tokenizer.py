@@ -49,6 +49,15 @@ def composition(sample: Iterable[tuple[str, str]]) -> dict[str, dict[str, float 
     return dict(sorted(found.items()))
 
 
+def fitted_vocab_size(config: Tokenizer, sample_chars: int, distinct_chars: int = 0) -> int:
+    """vocab_size, or fewer pieces when the sample gives fewer than min_chars_per_piece characters a piece;
+    never fewer than SentencePiece needs: a piece per distinct character, the 256 bytes and the meta pieces."""
+    if not config.min_chars_per_piece:
+        return config.vocab_size
+    floor = distinct_chars + (256 if config.byte_fallback else 0) + 4
+    return min(config.vocab_size, max(floor, 1000, sample_chars // config.min_chars_per_piece))
+
+
 def train(sentences: Iterable[str], config: Tokenizer, languages: Iterable[str] = ()) -> bytes:
     """Train a SentencePiece model from sentences streamed in memory; returns the model file's bytes."""
     special = [language_tag(lang) for lang in sorted(languages)] if config.language_tags else []

@@ -51,7 +51,7 @@ from pipelines.write import WriteShards, write_file
 RUNNER_ALIASES = {"--runner=DaskRunner": "--runner=pipelines.dask.DaskRunner"}
 WORK_DIR = "_work"  # the build's own statistics, turned into manifest.json at the end
 PROGRESS_STAGES = [STAGE_READ, STAGE_LANGID, STAGE_FILTER, "kept"]  # "kept": out of dedup, progress only
-PACKAGES = ("apache-beam", "pyarrow", "datasketch", "fasttext-numpy2-wheel", "sentencepiece", "warcio", "fastwarc", "resiliparse", "mwparserfromhell", "corpus-builder")
+PACKAGES = ("apache-beam", "pyarrow", "datasketch", "fasttext-numpy2-wheel", "sentencepiece", "warcio", "fastwarc", "resiliparse", "mwparserfromhell", "heliport", "corpus-builder")
 
 
 def keep_documents(p: beam.Pipeline, config: BuildConfig):

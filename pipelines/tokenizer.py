@@ -71,7 +71,9 @@ class TrainTokenizer(beam.PTransform):
         def train(_, sample):
             sample = tokenizer.cap_sample(list(sample), config.input_sentence_size, config.seed)
             languages = {lang for lang, _ in sample}
-            model = tokenizer.train((sentence for _, sentence in sample), config, languages)
+            sample_chars = sum(len(sentence) for _, sentence in sample)
+            vocab_size = tokenizer.fitted_vocab_size(config, sample_chars, len(set().union(*(set(s) for _, s in sample))))
+            model = tokenizer.train((sentence for _, sentence in sample), config.model_copy(update={"vocab_size": vocab_size}), languages)
             vocab = tokenizer.vocab_text(model).encode("utf-8")
             base = FileSystems.join(out_dir, release.TOKENIZER_DIR)
             write_file(FileSystems.join(base, "spm.model"), model)
@@ -83,8 +85,9 @@ class TrainTokenizer(beam.PTransform):
                     f"{release.TOKENIZER_DIR}/spm.vocab": {"bytes": len(vocab), "sha256": tokenizer.model_digest(vocab)},
                 },
                 "vocab_size": tokenizer.piece_count(model),
+                "vocab_size_requested": config.vocab_size,
                 "sample_sentences": len(sample),
-                "sample_chars": sum(len(sentence) for _, sentence in sample),
+                "sample_chars": sample_chars,
                 "sample": tokenizer.composition(sample),
             }
 

@@ -23,6 +23,7 @@ PRODUCT_CODES = "SKU 4471-AX 12V 3.5A | SKU 4471-BX 24V 2A | SKU 5520-KL 5V 1A |
 def test_prose_costs_less_and_scores_higher_than_spam_and_codes():
     model = ContentModel(Filters().content_bias, Filters().content_weight)
     reference = Filters().for_language("eng_Latn").lm_reference
+    assert reference is not None
     prose, spam, codes = (model.cost(t) for t in (PROSE, SPAM, PRODUCT_CODES))
     assert prose < spam and prose < codes
     assert model.quality(prose, reference) > 0.5 > model.quality(spam, reference)
@@ -48,6 +49,13 @@ def test_the_filter_step_scores_keeps_prose_and_drops_spam_as_low_quality():
     page = new_document(source=COMMONCRAWL, text=PROSE, url="https://mill.example/")._replace(lang="eng_Latn")
     unscored, _ = QualityRules(Filters(content_model=False)).judge(page)
     assert unscored.quality == -1.0 and unscored.quality_bucket == ""
+
+
+def test_a_language_without_a_reference_is_measured_but_not_judged():
+    spam = new_document(source=COMMONCRAWL, text=SPAM, url="https://x.example/")._replace(lang="eng_Latn")
+    config = Filters(min_quality=0.2, languages={"eng_Latn": {"lm_reference": None}}, **FORM_RULES_OFF)
+    measured, reason = QualityRules(config).judge(spam)
+    assert reason is None and measured.signals["lm_cost"] > 4 and measured.quality == -1.0 and measured.quality_bucket == ""
 
 
 def test_a_language_reference_moves_its_score():

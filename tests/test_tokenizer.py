@@ -117,3 +117,12 @@ def test_demo_tokenizer_is_fair_to_the_smallest_language(demo):
     assert ratio <= 2.0
     assert sum(v["share"] for v in tok["sample"].values()) == pytest.approx(1.0, abs=1e-4)
     assert tok["sample"][smallest]["chars"] > 0
+
+
+def test_a_vocabulary_too_large_for_its_sample_is_cut():
+    from corpus.tokenizer import fitted_vocab_size
+
+    config = Tokenizer(vocab_size=250_000, min_chars_per_piece=500)
+    assert fitted_vocab_size(config, 31_000_000) == 62_000  # the 31 M-character sample
+    assert fitted_vocab_size(config, 10**12) == 250_000
+    assert fitted_vocab_size(config.model_copy(update={"min_chars_per_piece": 0}), 1000) == 250_000

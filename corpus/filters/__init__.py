@@ -172,17 +172,16 @@ class QualityRules:
         return self.score_content(doc._replace(signals=signals), config)
 
     def score_content(self, doc: Document, config: FilterRules) -> tuple[Document, str | None]:
-        """The document with the content model's score, bucket and measures, and LOW_QUALITY under the minimum."""
+        """The document with the content model's measure and, in a language with a reference, its score and
+        bucket, and LOW_QUALITY under the minimum."""
         if not self.config.content_model:
             return doc, None
         if self._content is None:  # loaded on first use: heliport's models take a few seconds and ~0.9 GB
             self._content = content.ContentModel(self.config.content_bias, self.config.content_weight)
         cost = self._content.cost(doc.text)
+        doc = doc._replace(signals={**doc.signals, "lm_cost": cost})
+        if config.lm_reference is None:  # no reference for the language: measured, not judged
+            return doc, None
         quality = self._content.quality(cost, config.lm_reference)
-        doc = doc._replace(
-            signals={**doc.signals, "lm_cost": cost},
-            quality=quality,
-            quality_bucket=content.bucket(quality, config.quality_head, config.quality_tail),
-        )
-        low = config.min_quality is not None and quality < config.min_quality
-        return doc, LOW_QUALITY if low else None
+        doc = doc._replace(quality=quality, quality_bucket=content.bucket(quality, config.quality_head, config.quality_tail))
+        return doc, LOW_QUALITY if config.min_quality is not None and quality < config.min_quality else None
