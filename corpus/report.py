@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only, never a window
 from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
 
+from corpus.filters.content import BUCKETS  # noqa: E402
 from corpus.release import PLOTS_DIR, REPORT, bitext_files, held_back_sentence, over_max_epochs, reconciles  # noqa: E402
 from corpus.statistics import (  # noqa: E402
     STAGE_DEDUP,
@@ -254,8 +255,9 @@ img { max-width: 100%; display: block; margin: 0.5em 0 1.5em; }
 """
 
 
-def render(manifest: Mapping[str, Any]) -> dict[str, bytes]:
-    """report.html and its PNG plots, as {relative path: bytes}."""
+def render(manifest: Mapping[str, Any], samples: list[Mapping[str, str]] = ()) -> dict[str, bytes]:
+    """report.html and its PNG plots, as {relative path: bytes}; `samples`: examples of what each rule
+    removed ({"reason", "lang", "text"})."""
     files: dict[str, bytes] = {}
     docs = manifest["documents"]
     name = manifest["config"]["name"]
@@ -296,6 +298,15 @@ def render(manifest: Mapping[str, Any]) -> dict[str, bytes]:
     )
     body.append("<h2>Dropped documents</h2>")
     body.append(_html_table(["reason", "documents"], [[r, n] for r, n in sorted(docs["dropped"].items(), key=lambda kv: -kv[1])]))
+    if samples:
+        body.append("<h2>What the rules removed: examples</h2>")
+        body.append(_html_table(["reason", "language", "text (its opening)"],
+                                [[s["reason"], s["lang"], s["text"]] for s in sorted(samples, key=lambda s: (s["reason"], s["lang"], s["text"]))]))
+    quality = {lang: v["quality"] for lang, v in manifest["languages"].items() if v.get("quality")}
+    if quality:
+        body.append("<h2>Content quality: kept documents per bucket</h2>")
+        columns = [*BUCKETS, "unscored"]
+        body.append(_html_table(["language", *columns], [[lang, *(q.get(c, 0) for c in columns)] for lang, q in sorted(quality.items())]))
     fertility = (manifest.get("tokenizer") or {}).get("fertility") or {}
     if fertility:
         sample = manifest["tokenizer"].get("sample", {})

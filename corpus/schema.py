@@ -80,6 +80,18 @@ class Drop(NamedTuple):
     detail: str  # file and offset, or the document id, for the log
 
 
+class Sample(NamedTuple):
+    """An example of what a rule removed (the opening of a dropped page, a removed line), for report.html."""
+
+    reason: str  # the drop reason ("filter/low_quality") or the line rule ("filter_lines/boilerplate")
+    lang: str
+    text: str
+
+    @staticmethod
+    def of(reason: str, lang: str, text: str, chars: int = 300) -> "Sample":
+        return Sample(reason, lang, text[:chars])
+
+
 def pair_name(lang1: str, lang2: str) -> str:
     """A language pair's name and folder: the two codes sorted, "eng_Latn-fra_Latn"."""
     return "-".join(sorted((lang1, lang2)))

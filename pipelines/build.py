@@ -21,6 +21,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 import pipelines.records  # noqa: F401  (registers the record coders)
 from corpus import release
 from corpus.config import BuildConfig, ConfigError
+from corpus.schema import make_id
 from corpus.statistics import (
     STAGE_DEDUP,
     STAGE_FILTER,
@@ -49,6 +50,7 @@ from pipelines.write import WriteShards, write_file
 
 # Our fixed DaskRunner (see pipelines/dask.py) under the name users know.
 RUNNER_ALIASES = {"--runner=DaskRunner": "--runner=pipelines.dask.DaskRunner"}
+SAMPLES_PER_REASON = 3  # examples of what each rule removed, in report.html
 WORK_DIR = "_work"  # the build's own statistics, turned into manifest.json at the end
 PROGRESS_STAGES = [STAGE_READ, STAGE_LANGID, STAGE_FILTER, "kept"]  # "kept": out of dedup, progress only
 PACKAGES = ("apache-beam", "pyarrow", "datasketch", "fasttext-numpy2-wheel", "sentencepiece", "warcio", "fastwarc", "resiliparse", "mwparserfromhell", "heliport", "corpus-builder")
@@ -64,13 +66,14 @@ def keep_documents(p: beam.Pipeline, config: BuildConfig):
     stages = {STAGE_READ: read, STAGE_LANGID: identified, STAGE_FILTER: filtered, STAGE_DEDUP: deduplicated}
     dropped = [stage.dropped for stage in stages.values()]
     stats = [stage.stats for stage in stages.values()]  # ("kind|key", amount), summed into the manifest
+    samples = [stage.samples for stage in stages.values() if stage.samples is not None]
     # Documents out of each stage (dedup counts its own three): a count that does not add up points at
     # the stage that lost it; the same counts feed the progress line.
     work = FileSystems.join(config.output.dir, WORK_DIR)
     for name in (STAGE_READ, STAGE_LANGID, STAGE_FILTER):
         stats.append(stages[name].kept | f"Count/{name}" >> beam.ParDo(CountStage(work, name)))
     _ = deduplicated.kept | "Count/kept" >> beam.ParDo(CountStage(work, "kept", statistic=False))
-    return read, deduplicated.kept, dropped, stats
+    return read, deduplicated.kept, dropped, stats, samples
 
 
 def quality_stats(doc):
@@ -93,7 +96,7 @@ def write_bitext(kept, config: BuildConfig):
 def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
     out = config.output.dir
     work = FileSystems.join(out, WORK_DIR)
-    read, kept, dropped, stats = keep_documents(p, config)
+    read, kept, dropped, stats, samples = keep_documents(p, config)
     rates = kept | "SamplingRates" >> SamplingRates(config.rebalance)
     written = kept | "Rebalance" >> Rebalance(rates, config.rebalance)
     shards = [written | "WriteShards" >> WriteShards(out, config.output)]
@@ -121,6 +124,15 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
         | "AllStats" >> beam.Flatten()
         | "SumStats" >> SumStats()
         | "WriteStats" >> WriteJsonLines(FileSystems.join(work, "stats.jsonl"))
+    )
+    (
+        samples
+        | "AllSamples" >> beam.Flatten()
+        | "ByReason" >> beam.Map(lambda s: (s.reason, s))
+        # The same few per reason on any runner: those whose text hashes lowest.
+        | "FewPerReason" >> beam.combiners.Top.SmallestPerKey(SAMPLES_PER_REASON, key=lambda s: make_id(s.text))
+        | "Flatten" >> beam.FlatMap(lambda kv: [s._asdict() for s in kv[1]])
+        | "WriteSamples" >> WriteJsonLines(FileSystems.join(work, "samples.jsonl"))
     )
     rates | "WriteRates" >> WriteJsonLines(FileSystems.join(work, "rates.jsonl"))
     shards | "AllShards" >> beam.Flatten() | "WriteShardList" >> WriteJsonLines(FileSystems.join(work, "shards.jsonl"))
@@ -172,7 +184,8 @@ def finish_release(config: BuildConfig, run: dict[str, Any], recorded: BuildConf
     if config.output.report:
         from corpus import report  # matplotlib is loaded only where the report is drawn, not on workers
 
-        for relative, data in report.render(manifest).items():
+        samples = _read_json_lines(FileSystems.join(work, "samples.jsonl"))
+        for relative, data in report.render(manifest, samples).items():
             write_file(FileSystems.join(out, relative), data)
     FileSystems.delete([work])
     # The manifest last: a directory without one is an unfinished build, which `corpus verify` rejects.
@@ -276,7 +289,7 @@ def run_mine(config: BuildConfig, built: BuildConfig, beam_args: list[str]) -> d
     if FileSystems.exists(bitext_dir):
         FileSystems.delete([bitext_dir])  # this command's own earlier output, nothing else
     with ProgressPrinter(work, PROGRESS_STAGES), beam.Pipeline(options=options) as p:
-        _, kept, _, _ = keep_documents(p, built)
+        _, kept, *_ = keep_documents(p, built)
         shards, stats = write_bitext(kept, config)
         (
             stats

@@ -7,15 +7,17 @@ from typing import Any, NamedTuple
 import apache_beam as beam
 from apache_beam.pvalue import PCollection
 
-from corpus.schema import Document, Drop, Stat, is_a
+from corpus.schema import Document, Drop, Sample, Stat, is_a
 
 
 class StageOutput(NamedTuple):
-    """What every stage returns: the documents it keeps, Drops for the others, ("kind|key", amount) statistics."""
+    """What every stage returns: the documents it keeps, Drops for the others, ("kind|key", amount) statistics,
+    and Samples of what it removed (for the report; None where a stage gives none)."""
 
     kept: PCollection
     dropped: PCollection
     stats: PCollection
+    samples: PCollection | None = None
 
 
 def split_stats(results, label: str):
@@ -38,10 +40,11 @@ def split_outputs(pcoll, label: str, fn, kept_type: type = Document) -> StageOut
     as RowCoder's look-alike type.
     """
     results = pcoll | label >> (beam.ParDo(fn) if isinstance(fn, beam.DoFn) else beam.FlatMap(fn))
-    kept = results | f"{label}/Kept" >> beam.Filter(lambda item: not (is_a(item, Drop) or is_a(item, Stat))).with_output_types(kept_type)
+    kept = results | f"{label}/Kept" >> beam.Filter(lambda item: not (is_a(item, Drop) or is_a(item, Stat) or is_a(item, Sample))).with_output_types(kept_type)
     dropped = results | f"{label}/Dropped" >> beam.Filter(lambda item: is_a(item, Drop)).with_output_types(Drop)
+    samples = results | f"{label}/Samples" >> beam.Filter(lambda item: is_a(item, Sample)).with_output_types(Sample)
     _, stats = split_stats(results, label)
-    return StageOutput(kept, dropped, stats)
+    return StageOutput(kept, dropped, stats, samples)
 
 
 def drop(reason: str, doc: Document) -> Drop:

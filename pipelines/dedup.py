@@ -61,7 +61,7 @@ class Deduplicate(beam.PTransform):
             (self.config.paragraph, "Paragraph", ParagraphDedup, STAGE_DEDUP_PARAGRAPH),
         ):
             if enabled:
-                docs, stage_dropped, stage_stats = docs | name >> stage(self.config)
+                docs, stage_dropped, stage_stats, *_ = docs | name >> stage(self.config)
                 dropped.append(stage_dropped)
                 stats += [stage_stats, docs | f"Count{name}" >> beam.Map(lambda _, key=stage_key(stage_name): (key, 1))]
         pipeline = docs.pipeline
@@ -286,7 +286,7 @@ class NearDedup(_Stage):
             "label": labels | "LabelById" >> beam.Map(lambda nl: (node_id(nl[0]), nl[1])),
             "absorbed": absorbed,
         } | "Join" >> beam.CoGroupByKey()
-        kept, dropped, stats = split_outputs(joined, "KeepSurvivor", resolve)
+        kept, dropped, stats, _ = split_outputs(joined, "KeepSurvivor", resolve)
         return kept, dropped, (stats, verify_stats, cc_stats) | "NearStats" >> beam.Flatten()
 
 

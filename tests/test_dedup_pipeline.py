@@ -127,7 +127,7 @@ def run_dedup(docs, check, **config):
         check(parts["kept"], parts["dropped"], dict(parts["stats"]))
 
     with TestPipeline() as p:
-        kept, dropped, stats = p | beam.Create(docs) | Deduplicate(Dedup(**config))
+        kept, dropped, stats, _ = p | beam.Create(docs) | Deduplicate(Dedup(**config))
         everything = (
             kept | "K" >> beam.Map(lambda d: ("kept", d)),
             dropped | "D" >> beam.Map(lambda d: ("dropped", d)),

@@ -236,7 +236,7 @@ def test_per_language_settings_are_validated_and_set_from_the_command_line():
 def test_quality_filter_transform_keeps_signals_and_names_drops():
     docs = [doc(SWAHILI, "swh_Latn", "https://a.example/"), doc("Lorem ipsum dolor sit amet. " * 20, "lat_Latn", "https://b.example/")]
     with TestPipeline() as p:
-        kept, dropped, _ = p | beam.Create(docs) | QualityFilter(Filters())
+        kept, dropped, *_ = p | beam.Create(docs) | QualityFilter(Filters())
         assert_that(kept | "Kept" >> beam.Map(lambda d: (d.url, d.signals["stop_words"] >= 2)), equal_to([("https://a.example/", True)]), label="kept")
         assert_that(dropped | "Dropped" >> beam.Map(lambda d: (d.reason, d.lang)), equal_to([("filter/lorem_ipsum", "lat_Latn")]), label="dropped")
 
@@ -368,6 +368,6 @@ def test_quality_filter_reads_blocklist_files_through_beam_filesystems(tmp_path)
     config = Filters(blocklist_domain_files=[str(tmp_path / "domains.gz")])
     docs = [doc(SWAHILI, "swh_Latn", "https://a.example/"), doc(SWAHILI, "swh_Latn", "https://shop.listed.example/p/1")]
     with TestPipeline() as p:
-        kept, dropped, _ = p | beam.Create(docs) | QualityFilter(config)
+        kept, dropped, *_ = p | beam.Create(docs) | QualityFilter(config)
         assert_that(kept | "Kept" >> beam.Map(lambda d: d.url), equal_to(["https://a.example/"]), label="kept")
         assert_that(dropped | "Dropped" >> beam.Map(lambda d: d.reason), equal_to(["filter/blocklist"]), label="dropped")

@@ -213,7 +213,7 @@ def test_thresholds_global_and_per_language(fasttext):
 def test_pipeline_stage_counts_split_parts():
     page = web("\n".join(SWAHILI_PAGE[:1] + ENGLISH_PAGE + SWAHILI_PAGE[2:]))
     with TestPipeline() as p:
-        kept, dropped, stats = p | beam.Create([page]) | IdentifyLanguage(LangId())
+        kept, dropped, stats, _ = p | beam.Create([page]) | IdentifyLanguage(LangId())
         assert_that(kept | "Langs" >> beam.Map(lambda d: d.lang), equal_to(["swh_Latn", "eng_Latn"]), label="kept")
         assert_that(stats | "Split" >> beam.Filter(lambda s: s[0].startswith("read|")), equal_to([("read|langid/split", 1)]), label="stats")
 

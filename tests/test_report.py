@@ -110,3 +110,11 @@ def test_demo_report_opens_from_its_folder(demo):
     assert expected <= {Path(src).name for src in checker.images}
     for src in checker.images:
         open_png(out / src)
+
+
+def test_report_shows_examples_of_what_each_rule_removed_escaped():
+    samples = [{"reason": "filter/low_quality", "lang": "eng_Latn", "text": "buy <b>cheap</b> pills now"},
+               {"reason": "filter/blocklist", "lang": "zho_Hans", "text": "example spam page"}]
+    page = report.render(manifest_with_everything(), samples)[release.REPORT].decode()
+    assert "What the rules removed" in page and "filter/low_quality" in page
+    assert "buy &lt;b&gt;cheap&lt;/b&gt; pills now" in page and "<b>cheap</b>" not in page

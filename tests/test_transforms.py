@@ -35,7 +35,7 @@ def web(text, url="https://example.org/page"):
 def test_identify_language_labels_and_drops_low_scores():
     docs = [web(ENGLISH, "https://a.example/"), web(FRENCH, "https://b.example/"), web("zzz qqq xxx 123", "https://c.example/")]
     with TestPipeline() as p:
-        kept, dropped, _ = p | beam.Create(docs) | IdentifyLanguage(LangId(min_score=0.6))
+        kept, dropped, *_ = p | beam.Create(docs) | IdentifyLanguage(LangId(min_score=0.6))
         assert_that(kept | "Langs" >> beam.Map(lambda d: (d.url, d.lang)), equal_to([("https://a.example/", "eng_Latn"), ("https://b.example/", "fra_Latn")]), label="kept")
         assert_that(dropped | "Reasons" >> beam.Map(lambda d: d.reason), equal_to(["langid/low_score"]), label="dropped")
 
@@ -43,7 +43,7 @@ def test_identify_language_labels_and_drops_low_scores():
 def test_quality_filter_counts_reasons():
     docs = [web(ENGLISH), web("Too short.", "https://s.example/")]
     with TestPipeline() as p:
-        kept, dropped, _ = p | beam.Create(docs) | QualityFilter(Filters(min_words=10))
+        kept, dropped, *_ = p | beam.Create(docs) | QualityFilter(Filters(min_words=10))
         assert_that(kept | "Urls" >> beam.Map(lambda d: d.url), equal_to(["https://example.org/page"]), label="kept")
         assert_that(dropped | "Reasons" >> beam.Map(lambda d: d.reason), equal_to(["filter/too_short"]), label="dropped")
 
@@ -54,7 +54,7 @@ def test_exact_dedup_keeps_one_per_folded_text():
     wiki = new_document(source=WIKIPEDIA, text=ENGLISH.replace(".", "!"), title="Harbour")
     c = web(FRENCH, "https://c.example/")
     with TestPipeline() as p:
-        kept, dropped, _ = p | beam.Create([a, b, wiki, c]) | ExactDedup()
+        kept, dropped, *_ = p | beam.Create([a, b, wiki, c]) | ExactDedup()
         assert_that(kept | "Kept" >> beam.Map(lambda d: (d.id, d.dup_count)), equal_to([(wiki.id, 3), (c.id, 1)]), label="kept")
         assert_that(dropped | "Dropped" >> beam.Map(lambda d: (d.reason, d.detail)), equal_to([("dedup/exact", a.id), ("dedup/exact", b.id)]), label="dropped")
 
@@ -66,7 +66,7 @@ def test_near_dedup_drops_variants_and_keeps_distinct_texts():
     best = min([original, variant], key=lambda d: (-d.n_chars, d.id))
     worse = variant if best is original else original
     with TestPipeline() as p:
-        kept, dropped, _ = p | beam.Create([original, variant, other]) | NearDedup(Dedup())
+        kept, dropped, *_ = p | beam.Create([original, variant, other]) | NearDedup(Dedup())
         assert_that(kept | "Kept" >> beam.Map(lambda d: (d.id, d.dup_count)), equal_to([(best.id, 2), (other.id, 1)]), label="kept")
         assert_that(dropped | "Dropped" >> beam.Map(lambda d: (d.reason, d.detail)), equal_to([("dedup/near", worse.id)]), label="dropped")
 

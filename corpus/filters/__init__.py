@@ -20,7 +20,7 @@ from corpus.filters import content
 from corpus.filters.lines import JAVASCRIPT_LINES, POLICY_LINES, UNTERMINATED_LINES, LineRule, remove_lines
 from corpus.filters.measures import TextView
 from corpus.lang import script
-from corpus.schema import Document, Drop, Stat, with_text
+from corpus.schema import Document, Drop, Sample, Stat, with_text
 from corpus.statistics import STAGE_FILTER, drop_reason
 from corpus.text import is_unspaced
 
@@ -126,11 +126,16 @@ class QualityRules:
         return self._languages[lang]
 
     def __call__(self, doc: Document) -> Iterator[Document | Drop | Stat]:
-        """The filter step: the document kept (cleaned, with its signals) or a Drop, and what its rules counted."""
+        """The filter step: the document kept (cleaned, with its signals) or a Drop (and a Sample of it for the
+        report), and what its rules counted."""
         counts: Counter[str] = Counter()
         doc, reason = self.judge(doc, counts)
         yield from (Stat(key, amount) for key, amount in sorted(counts.items()))
-        yield Drop(drop_reason(STAGE_FILTER, reason), doc.lang, doc.source, doc.id) if reason else doc
+        if reason:
+            yield Sample.of(drop_reason(STAGE_FILTER, reason), doc.lang, doc.text)
+            yield Drop(drop_reason(STAGE_FILTER, reason), doc.lang, doc.source, doc.id)
+        else:
+            yield doc
 
     def judge(self, doc: Document, counts: Counter[str] | None = None) -> tuple[Document, str | None]:
         """The document cleaned of boilerplate lines, with its signals, and the drop reason (None: keep).
