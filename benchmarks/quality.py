@@ -24,9 +24,12 @@ import argparse
 import csv
 import json
 import logging
+import ast
 import re
 import statistics
+import subprocess
 import sys
+import zipfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -39,6 +42,9 @@ from benchmarks.suite_tools import RESULTS, SHARED_DATA, provenance, write_markd
 from corpus.config import Filters, LangId, load_config
 from corpus.filters import QualityRules
 from corpus.filters.content import ContentModel
+from corpus.lang import language_code, make_label, script
+from corpus.langid.labels import normalise_label
+from corpus.langid.scripts import dominant_script, label_script_for, script_agrees
 from corpus.langid import load_identifier
 from corpus.langid.documents import DocumentLanguage
 from corpus.schema import COMMONCRAWL, Document, Drop, new_document
@@ -290,6 +296,60 @@ def evaluate(pages: list[Page], docs: dict[str, list[Document]], read_drops: dic
     return results, outcomes_of
 
 
+SPACY_WHEEL = "spacy==3.8.18"  # its spacy/lang/<code>/examples.py hold a few example sentences in ~60 languages
+REFERENCE_FILE = ROOT.parent / "corpus" / "filters" / "lm_reference.json"
+
+
+def spacy_examples(cache: Path = Path.home() / ".cache" / "corpus-builder-benchmarks") -> dict[str, list[str]]:
+    """The example sentences of spaCy's language folders, read from its wheel (downloaded from PyPI, never
+    installed or imported), by the label the build gives their language; {} when the wheel cannot be had."""
+    cache.mkdir(parents=True, exist_ok=True)
+    wheels = sorted(cache.glob("spacy-*.whl"))
+    if not wheels:
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", SPACY_WHEEL, "-d", str(cache)],
+                       check=False, capture_output=True)
+        wheels = sorted(cache.glob("spacy-*.whl"))
+    if not wheels:
+        return {}
+    found: dict[str, list[str]] = {}
+    with zipfile.ZipFile(wheels[-1]) as wheel:
+        for name in wheel.namelist():
+            parts = name.split("/")
+            if len(parts) != 4 or parts[:2] != ["spacy", "lang"] or parts[3] != "examples.py" or parts[2] == "xx":
+                continue
+            for node in ast.walk(ast.parse(wheel.read(name).decode("utf-8"))):
+                if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "sentences":
+                    sentences = [e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+                    if len(sentences) >= 4:
+                        label, text_script = normalise_label(parts[2]), dominant_script(" ".join(sentences))
+                        if not script_agrees(script(label), text_script):  # lid.176's guess of a script (grc_Cprt)
+                            label = make_label(language_code(label), label_script_for(text_script))
+                        found[label] = sentences
+    return found
+
+
+def measure_references() -> dict:
+    """The content model's reference per language: the median lm_cost of its Wikipedia sample (150 articles),
+    else the lm_cost of spaCy's example sentences joined, plus the mean difference between the two over the
+    languages that have both (example sentences are cleaner and shorter than articles)."""
+    model = ContentModel(Filters().content_bias, Filters().content_weight)
+    wikipedia = wikipedia_references()
+    examples = {lang: model.cost(" ".join(sentences)) for lang, sentences in spacy_examples().items()}
+    both = sorted(set(wikipedia) & set(examples))
+    offset = statistics.mean(wikipedia[lang] - examples[lang] for lang in both) if both else 0.0
+    references = {lang: {"lm_reference": cost, "from": "wikipedia"} for lang, cost in wikipedia.items()}
+    for lang, cost in examples.items():
+        references.setdefault(lang, {"lm_reference": round(cost + offset, 2), "from": "spacy-examples"})
+    return {
+        "wikipedia_medians": wikipedia,
+        "spacy_examples": {lang: round(cost, 2) for lang, cost in sorted(examples.items())},
+        "offset": round(offset, 3),
+        "offset_languages": both,
+        "spread_of_differences": round(statistics.pstdev([wikipedia[l] - examples[l] for l in both]), 3) if len(both) > 1 else None,
+        "references": dict(sorted(references.items())),
+    }
+
+
 def wikipedia_references(articles: int = 150) -> dict[str, float]:
     """The median lm_cost of the first `articles` articles of each Wikipedia sample, by the language the
     build gives them: the content model's reference for that language (corpus.config LANGUAGE_DEFAULTS)."""
@@ -306,10 +366,11 @@ def wikipedia_references(articles: int = 150) -> dict[str, float]:
     return {lang: round(statistics.median(values), 2) for lang, values in sorted(costs.items()) if len(values) >= 50}
 
 
-def fit_content_model(pages: list[Page], docs: dict[str, list[Document]], folds: int = 5) -> dict:
+def fit_content_model(pages: list[Page], docs: dict[str, list[Document]], references: dict[str, float], folds: int = 5) -> dict:
     """Logistic regression of "good" (label >= 2) on lm_cost - the language's reference, over the real pages that
-    reach the content model after the other rules (their longest part): the weights of corpus.config, and the
-    area under the ROC curve of the score, cross-validated (fitted on 4/5, scored on the rest)."""
+    reach the content model after the other rules (their longest part) in a language with a reference: the
+    weights of corpus.config, and the area under the ROC curve of the score, cross-validated (fitted on 4/5,
+    scored on the rest)."""
     config = Filters(min_quality=None)
     parts = [part for part, why in identify([d for p in pages for d in docs.get(p.record_id, [])], LangId())[0] if not why]
     rules = QualityRules(config)
@@ -318,8 +379,9 @@ def fit_content_model(pages: list[Page], docs: dict[str, list[Document]], folds:
         out = [item for item in rules(part) if isinstance(item, (Document, Drop))][-1]
         if isinstance(out, Document) and len(out.text) > len(longest.get(out.record_id, out)._replace(text="").text):
             longest[out.record_id] = out
-    judged = [(longest[p.record_id], p.good) for p in pages if p.source != WRITTEN_SOURCE and p.record_id in longest]
-    x = np.array([d.signals["lm_cost"] - config.for_language(d.lang).lm_reference for d, _ in judged])
+    judged = [(longest[p.record_id], p.good) for p in pages
+              if p.source != WRITTEN_SOURCE and p.record_id in longest and longest[p.record_id].lang in references]
+    x = np.array([d.signals["lm_cost"] - references[d.lang] for d, _ in judged])
     y = np.array([float(good) for _, good in judged])
     held_out = np.zeros(len(x))
     for fold in np.array_split(np.random.default_rng(0).permutation(len(x)), folds):
@@ -388,6 +450,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--show", nargs="?", const="all", choices=["all", "errors"], help="list the pages and decisions")
     parser.add_argument("--variant", default="default", help="the variant --show lists (default: default)")
     parser.add_argument("--no-write", dest="write", action="store_false", help="print only; leave the result files alone")
+    parser.add_argument("--write-reference", action="store_true", help=f"write the measured references to {REFERENCE_FILE.name}")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)  # the real WET excerpt logs every skipped byte range
     prov = provenance("python -m benchmarks.quality " + " ".join(argv if argv is not None else sys.argv[1:]))
@@ -400,8 +463,13 @@ def main(argv: list[str] | None = None) -> None:
         print(name, json.dumps(entry["sets"]), json.dumps(entry["cost"]))
     content = {}
     if any(p.source != WRITTEN_SOURCE for p in pages):
-        content = {"fit": fit_content_model(pages, docs), "wikipedia_reference": wikipedia_references()}
-        print("content model", json.dumps(content))
+        reference = measure_references()
+        references = {lang: v["lm_reference"] for lang, v in reference["references"].items()}
+        content = {"fit": fit_content_model(pages, docs, references), "reference": reference}
+        print("content model", json.dumps(content["fit"]), "offset", content["reference"]["offset"])
+        if args.write_reference:
+            REFERENCE_FILE.write_text(json.dumps({"benchmark": prov["command"], "commit": prov.get("commit"),
+                                                  "references": content["reference"]["references"]}, indent=1) + "\n")
     if args.show:
         if args.variant not in outcomes:
             parser.error(f"unknown variant {args.variant!r}; one of {', '.join(outcomes)}")

@@ -6,6 +6,8 @@ keys and bad values are errors that name the key and what it allows.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 import yaml
@@ -162,17 +164,17 @@ class FilterRules(_Strict):
 # Built-in per-language rules, under the user's `filters.languages`: Vietnamese syllables are
 # space-separated, so a Gopher 5-gram of words is about ten syllables (at 1x, a sixth of a
 # Vietnamese Wikipedia sample failed the duplicate 5-gram rule on names like "Vương quốc Anh").
-# The lm_reference values are the median lm_cost of each Wikipedia sample in ../shared/data (benchmarks/quality.md).
-LANGUAGE_DEFAULTS: dict[str, dict[str, Any]] = {
-    "vie_Latn": {"ngram_scale": 2, "lm_reference": 3.32},
-    "eng_Latn": {"lm_reference": 3.46},
-    "jpn_Jpan": {"lm_reference": 3.64},
-    "ukr_Cyrl": {"lm_reference": 4.12},
-    "ell_Grek": {"lm_reference": 3.25},
-    "ben_Beng": {"lm_reference": 3.97},
-    "mar_Deva": {"lm_reference": 3.95},
-    "hye_Armn": {"lm_reference": 3.5},
-}
+# Each language's content-model reference comes from corpus/filters/lm_reference.json, measured by
+# `python -m benchmarks.quality --write-reference` (benchmarks/quality.md).
+def _language_defaults() -> dict[str, dict[str, Any]]:
+    # A path beside this module, not importlib.resources: that would import corpus.filters, which imports this.
+    measured = json.loads((Path(__file__).parent / "filters" / "lm_reference.json").read_text(encoding="utf-8"))
+    defaults: dict[str, dict[str, Any]] = {lang: {"lm_reference": v["lm_reference"]} for lang, v in measured["references"].items()}
+    defaults.setdefault("vie_Latn", {})["ngram_scale"] = 2
+    return defaults
+
+
+LANGUAGE_DEFAULTS: dict[str, dict[str, Any]] = _language_defaults()
 
 
 class Filters(FilterRules):
