@@ -183,7 +183,7 @@ def test_kept_documents_carry_one_signal_per_rule():
         "javascript_lines", "policy_lines", "lorem_ipsum", "mean_word_chars", "symbol_word_ratio",
         "bullet_line_ratio", "ellipsis_line_ratio", "alpha_word_ratio", "letter_ratio", "stop_words",
         "dup_line_ratio", "dup_line_char_ratio", "top_2gram", "top_3gram", "top_4gram",
-        "blocklist_matches", "blocklist_char_ratio",
+        "blocklist_matches", "blocklist_char_ratio", "damaged_char_ratio",
     } | {f"dup_{n}gram" for n in range(5, 11)}
     assert set(kept.signals) == expected
     assert kept.signals["stop_words"] >= 2 and kept.signals["alpha_word_ratio"] == 1.0
