@@ -268,7 +268,8 @@ def main() -> None:
     meta = {"runs": args.runs, "machine": machine(),
             "before": subprocess.run(["git", "rev-parse", "--short", args.before], capture_output=True, text=True, cwd=REPO).stdout.strip(),
             "after": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout.strip()
-            + ("+changes" if subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True, cwd=REPO).stdout.strip() else "")}  # fmt: skip
+            + ("+changes" if subprocess.run(["git", "status", "--porcelain", "--", ".", ":!benchmarks/clean.md", ":!benchmarks/results/clean.json"],
+                                            capture_output=True, text=True, cwd=REPO).stdout.strip() else "")}  # fmt: skip
     with tempfile.TemporaryDirectory() as old:
         archive = subprocess.run(["git", "archive", "--format=tar", args.before], capture_output=True, cwd=REPO, check=True).stdout
         subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
