@@ -127,6 +127,7 @@ SIGNALS = (
     *(f"dup_{n}gram" for n in DUP_NGRAMS),
     "blocklist_matches", "blocklist_char_ratio",
     "lm_cost",  # the content model's measure (corpus/filters/content.py)
+    "damaged_char_ratio",  # U+FFFD and "?" for lost letters / visible characters (corpus/filters/encoding.py)
 )
 # On disk the signals are a struct with one nullable float per signal (null: not measured), not a
 # map: Hugging Face datasets cannot load Parquet maps, and DuckDB queries a struct by name

@@ -117,6 +117,8 @@ DOCUMENT_COUNT_KINDS = (STAT_KEPT, STAT_KEPT_CHARS, STAT_WRITTEN, STAT_WRITTEN_C
 # Statistic kinds of the stages, each filed under manifest["stats"][kind].
 STAT_DAMAGED_FILES = "damaged_files"  # "damaged_files|<file>|<reason>"
 STAT_READ_REMOVED_SECTIONS = "read_removed_sections"  # "read_removed_sections|<section kind>|<wiki language>"
+STAT_READ_REPAIRED_ENCODING = "read_repaired_encoding"  # "read_repaired_encoding|<source>": documents ftfy changed
+STAT_PII_MASKED = "pii_masked"  # "pii_masked|<email|phone|ip>|<lang>": items masked in kept documents
 STAT_LANGID_HAN_RELABELLED = "langid_han_relabelled"  # "langid_han_relabelled|<from>><to>"
 STAT_LANGID_REMOVED_LINES = "langid_removed_lines"  # "...|<lang>"
 STAT_LANGID_REMOVED_CHARS = "langid_removed_chars"

@@ -1,13 +1,15 @@
 """Shared fixtures: one demo release build per test session, reused by every end-to-end test."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data beside the checkout; CORPUS_SHARED_DATA overrides (as for benchmarks), e.g. from a git worktree.
+SHARED_DATA = Path(os.environ.get("CORPUS_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 
 
 @pytest.fixture(scope="session")

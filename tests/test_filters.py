@@ -184,7 +184,7 @@ def test_kept_documents_carry_one_signal_per_rule():
         "javascript_lines", "policy_lines", "lorem_ipsum", "mean_word_chars", "symbol_word_ratio",
         "bullet_line_ratio", "ellipsis_line_ratio", "alpha_word_ratio", "letter_ratio", "stop_words",
         "dup_line_ratio", "dup_line_char_ratio", "top_2gram", "top_3gram", "top_4gram",
-        "blocklist_matches", "blocklist_char_ratio", "lm_cost",
+        "blocklist_matches", "blocklist_char_ratio", "damaged_char_ratio", "lm_cost",
     } | {f"dup_{n}gram" for n in range(5, 11)}
     assert set(kept.signals) == expected
     assert kept.quality == -1.0 and kept.quality_bucket == ""  # measured (lm_cost), not judged: no Swahili reference

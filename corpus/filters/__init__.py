@@ -3,10 +3,12 @@
 A rule is a measure of the text (corpus/filters/measures.py), a limit from
 corpus.config.FilterRules and a drop reason; the C4 line rules
 (corpus/filters/lines.py) first remove boilerplate lines, and the blocklist
-(corpus/filters/blocklist.py) drops listed domains and word-laden spam. The rules are
+(corpus/filters/blocklist.py) drops listed domains and word-laden spam, and
+corpus/filters/encoding.py measures characters lost to a wrong charset. The rules are
 script-aware (characters count as words where scripts have no spaces) and
 configurable per language. Every measured value is kept in Document.signals,
-so a user can re-filter the release without re-running the job.
+so a user can re-filter the release without re-running the job. A kept document
+then has its e-mail addresses, phone numbers and IP addresses masked (corpus/filters/pii.py).
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from corpus.filters import blocklist as block
 from corpus.filters import content
 from corpus.filters.lines import JAVASCRIPT_LINES, POLICY_LINES, UNTERMINATED_LINES, LineRule, remove_lines
 from corpus.filters.measures import TextView
+from corpus.filters.pii import mask_pii
 from corpus.lang import script
 from corpus.schema import Document, Drop, Sample, Stat, with_text
-from corpus.statistics import STAGE_FILTER, drop_reason
+from corpus.statistics import STAGE_FILTER, STAT_PII_MASKED, drop_reason, stat_key
 from corpus.text import is_unspaced
 
 EXCLUDED = "excluded_language"
@@ -57,6 +60,7 @@ def document_rules(config: FilterRules) -> list[Rule]:
         ("", "n_chars", config.min_chars, "too_short", True),
         ("", "n_words", config.min_words, "too_few_words", True),
         ("", "n_words", config.max_words, "too_many_words", False),
+        ("damaged_char_ratio", "damaged_char_ratio", config.max_damaged_char_ratio, "encoding_damage", False),
         ("lorem_ipsum", "lorem_ipsum", config.max_lorem_ipsum, "lorem_ipsum", False),
         ("curly_braces", "curly_braces", config.max_curly_braces, "curly_braces", False),
         ("mean_word_chars", "mean_word_chars", config.min_mean_word_chars, "short_words", True),
@@ -174,7 +178,13 @@ class QualityRules:
                 return doc._replace(signals=signals), rule.reason
             if rule.signal and value is not None:
                 signals[rule.signal] = round(float(value), 4)
-        return self.score_content(doc._replace(signals=signals), config)
+        doc, reason = self.score_content(doc._replace(signals=signals), config)
+        if reason is None and self.config.pii:  # kept documents only, after every rule measured the text as it was
+            masked, found = mask_pii(doc.text)
+            if found:
+                doc = with_text(doc, masked)
+                counts.update({stat_key(STAT_PII_MASKED, kind, doc.lang): n for kind, n in found.items()})
+        return doc, reason
 
     def score_content(self, doc: Document, config: FilterRules) -> tuple[Document, str | None]:
         """The document with the content model's measure and, in a language with a reference, its score and

@@ -15,6 +15,7 @@ from importlib import resources
 import numpy as np
 import regex
 
+from corpus.filters.encoding import damaged_char_ratio
 from corpus.text import count_words, is_unspaced
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+")  # a word without its punctuation, for n-grams and stop words
@@ -210,6 +211,10 @@ class TextView:
                 repeated += int(chars[i + n] - chars[i])
                 free = i + n
         return repeated / int(chars[-1])
+
+    # ---------------------------------------------------------------- encoding damage
+    def damaged_char_ratio(self) -> float | None:
+        return damaged_char_ratio(self.text)
 
     # ---------------------------------------------------------------- C4 document rules
     def lorem_ipsum(self) -> int:

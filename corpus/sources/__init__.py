@@ -30,7 +30,15 @@ from typing import BinaryIO, Iterator
 
 from corpus.config import Read
 from corpus.schema import COMMONCRAWL, WIKIPEDIA, Document, Drop, Stat
-from corpus.statistics import FILE_LEVEL_REASONS, READ_TEXT_TOO_LONG, READ_TOO_MANY_LINES, STAT_DAMAGED_FILES, stat_key
+from corpus.statistics import (
+    FILE_LEVEL_REASONS,
+    READ_TEXT_TOO_LONG,
+    READ_TOO_MANY_LINES,
+    STAT_DAMAGED_FILES,
+    STAT_READ_REPAIRED_ENCODING,
+    stat_key,
+)
+from corpus.text import normalise, repair_encoding
 
 KINDS = ("wet", "warc", "wikipedia")
 SOURCE_OF_KIND = {"wet": COMMONCRAWL, "warc": COMMONCRAWL, "wikipedia": WIKIPEDIA}
@@ -39,6 +47,17 @@ SOURCE_OF_KIND = {"wet": COMMONCRAWL, "warc": COMMONCRAWL, "wikipedia": WIKIPEDI
 def damaged_file(path: str, what: str, amount: int = 1) -> Stat:
     """A file-level failure, named once per file in manifest["stats"]["damaged_files"]."""
     return Stat(stat_key(STAT_DAMAGED_FILES, path, what), amount)
+
+
+def page_text(raw: str) -> tuple[str, bool]:
+    """The text every reader gives a page: mojibake repaired, then normalised; and whether it was repaired."""
+    repaired = repair_encoding(raw)
+    return normalise(repaired), repaired is not raw
+
+
+def repaired_encoding(source: str) -> Stat:
+    """One document whose text ftfy repaired, in manifest["stats"]["read_repaired_encoding"]."""
+    return Stat(stat_key(STAT_READ_REPAIRED_ENCODING, source))
 
 
 def read_file(

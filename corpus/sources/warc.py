@@ -29,8 +29,8 @@ from resiliparse.parse.encoding import detect_encoding
 from resiliparse.parse.html import HTMLTree
 
 from corpus.config import Read
-from corpus.schema import COMMONCRAWL, Document, Drop, new_document
-from corpus.sources import offset_detail, snapshot_from_path
+from corpus.schema import COMMONCRAWL, Document, Drop, Stat, new_document
+from corpus.sources import offset_detail, page_text, repaired_encoding, snapshot_from_path
 from corpus.sources.archive import WarcItem, decode, records
 from corpus.statistics import (
     READ_BAD_HTTP,
@@ -40,18 +40,17 @@ from corpus.statistics import (
     READ_NOT_HTML,
     READ_UNDECODABLE,
 )
-from corpus.text import normalise
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\x28\xb5\x2f\xfd", b"PK\x03\x04")
 
 
-def read(stream: BinaryIO, path: str, options: Read = Read()) -> Iterator[Document | Drop]:
+def read(stream: BinaryIO, path: str, options: Read = Read()) -> Iterator[Document | Drop | Stat]:
     """Documents of the HTML `response` records of one WARC file, and Drops for the rest."""
     snapshot = snapshot_from_path(path)
     for item in records(stream, path, WarcRecordType.response, COMMONCRAWL, options.max_record_bytes):
         if isinstance(item, WarcItem):
-            yield response_document(item, path, snapshot, options.extractor)
+            yield from response_document(item, path, snapshot, options.extractor)
         else:
             yield item
 
@@ -105,23 +104,29 @@ def main_text(html: str, tree: HTMLTree, extractor: str) -> str:
     )
 
 
-def response_document(item: WarcItem, path: str, snapshot: str, extractor: str) -> Document | Drop:
-    """The Document of one WARC response record, or the Drop saying why there is none."""
+def response_document(item: WarcItem, path: str, snapshot: str, extractor: str) -> Iterator[Document | Drop | Stat]:
+    """The Document of one WARC response record (with a Stat if its encoding was repaired), or the Drop
+    saying why there is none."""
     where = item.offset
     url = item.headers.get("WARC-Target-URI", "").strip()
     if not url:
-        return Drop(READ_MISSING_HEADER, "", COMMONCRAWL, offset_detail(path, where, "WARC-Target-URI"))
+        yield Drop(READ_MISSING_HEADER, "", COMMONCRAWL, offset_detail(path, where, "WARC-Target-URI"))
+        return
     warc_type = item.headers.get("Content-Type", "").strip().lower()
     if not warc_type.startswith("application/http"):  # e.g. text/dns: not an HTTP response at all
-        return Drop(READ_NOT_HTML, "", COMMONCRAWL, offset_detail(path, where, warc_type or "-"))
+        yield Drop(READ_NOT_HTML, "", COMMONCRAWL, offset_detail(path, where, warc_type or "-"))
+        return
     try:
         status, content_type, charset, body = parse_http(item.block)
     except (OSError, ValueError) as error:
-        return Drop(READ_BAD_HTTP, "", COMMONCRAWL, offset_detail(path, where, type(error).__name__))
+        yield Drop(READ_BAD_HTTP, "", COMMONCRAWL, offset_detail(path, where, type(error).__name__))
+        return
     if status != 200:
-        return Drop(READ_HTTP_STATUS, "", COMMONCRAWL, offset_detail(path, where, str(status)))
+        yield Drop(READ_HTTP_STATUS, "", COMMONCRAWL, offset_detail(path, where, str(status)))
+        return
     if content_type not in HTML_TYPES:
-        return Drop(READ_NOT_HTML, "", COMMONCRAWL, offset_detail(path, where, content_type or "-"))
+        yield Drop(READ_NOT_HTML, "", COMMONCRAWL, offset_detail(path, where, content_type or "-"))
+        return
     html = decode(
         body,
         [
@@ -132,16 +137,21 @@ def response_document(item: WarcItem, path: str, snapshot: str, extractor: str) 
         ],
     )
     if html is None:
-        return Drop(READ_UNDECODABLE, "", COMMONCRAWL, offset_detail(path, where))
+        yield Drop(READ_UNDECODABLE, "", COMMONCRAWL, offset_detail(path, where))
+        return
     tree = HTMLTree.parse(html)
-    text = normalise(main_text(html, tree, extractor))
+    text, repaired = page_text(main_text(html, tree, extractor))
     if not text:
-        return Drop(READ_EMPTY_TEXT, "", COMMONCRAWL, offset_detail(path, where))
-    return new_document(
+        yield Drop(READ_EMPTY_TEXT, "", COMMONCRAWL, offset_detail(path, where))
+        return
+    title, repaired_title = page_text(tree.title or "")
+    if repaired or repaired_title:
+        yield repaired_encoding(COMMONCRAWL)
+    yield new_document(
         source=COMMONCRAWL,
         text=text,
         url=url,
-        title=normalise(tree.title or "").replace("\n", " "),
+        title=title.replace("\n", " "),
         source_lang=item.headers.get("WARC-Identified-Content-Language", "").strip(),
         date=item.headers.get("WARC-Date", "").strip(),
         snapshot=snapshot,

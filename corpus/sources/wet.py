@@ -39,36 +39,41 @@ from typing import BinaryIO, Iterator
 from fastwarc.warc import WarcRecordType
 
 from corpus.config import Read
-from corpus.schema import COMMONCRAWL, Document, Drop, new_document
-from corpus.sources import offset_detail, snapshot_from_path
+from corpus.schema import COMMONCRAWL, Document, Drop, Stat, new_document
+from corpus.sources import offset_detail, page_text, repaired_encoding, snapshot_from_path
 from corpus.sources.archive import WarcItem, decode, records
 from corpus.statistics import READ_EMPTY_TEXT, READ_MISSING_HEADER, READ_UNDECODABLE
-from corpus.text import normalise
 
 
-def read(stream: BinaryIO, path: str, options: Read = Read()) -> Iterator[Document | Drop]:
+def read(stream: BinaryIO, path: str, options: Read = Read()) -> Iterator[Document | Drop | Stat]:
     """Documents of the `conversion` records of one WET file, and Drops for the rest."""
     snapshot = snapshot_from_path(path)
     for item in records(stream, path, WarcRecordType.conversion, COMMONCRAWL, options.max_record_bytes):
         if isinstance(item, WarcItem):
-            yield conversion_document(item, path, snapshot)
+            yield from conversion_document(item, path, snapshot)
         else:
             yield item
 
 
-def conversion_document(item: WarcItem, path: str, snapshot: str) -> Document | Drop:
-    """The Document of one WET conversion record, or the Drop saying why there is none."""
+def conversion_document(item: WarcItem, path: str, snapshot: str) -> Iterator[Document | Drop | Stat]:
+    """The Document of one WET conversion record (with a Stat if its encoding was repaired), or the Drop
+    saying why there is none."""
     headers = item.headers
     url = headers.get("WARC-Target-URI", "").strip()
     if not url:
-        return Drop(READ_MISSING_HEADER, "", COMMONCRAWL, offset_detail(path, item.offset, "WARC-Target-URI"))
+        yield Drop(READ_MISSING_HEADER, "", COMMONCRAWL, offset_detail(path, item.offset, "WARC-Target-URI"))
+        return
     text = decode(item.block, ["utf-8"])  # WET text is UTF-8 by definition
     if text is None:
-        return Drop(READ_UNDECODABLE, "", COMMONCRAWL, offset_detail(path, item.offset))
-    text = normalise(text)
+        yield Drop(READ_UNDECODABLE, "", COMMONCRAWL, offset_detail(path, item.offset))
+        return
+    text, repaired = page_text(text)
     if not text:
-        return Drop(READ_EMPTY_TEXT, "", COMMONCRAWL, offset_detail(path, item.offset))
-    return new_document(
+        yield Drop(READ_EMPTY_TEXT, "", COMMONCRAWL, offset_detail(path, item.offset))
+        return
+    if repaired:
+        yield repaired_encoding(COMMONCRAWL)
+    yield new_document(
         source=COMMONCRAWL,
         text=text,
         url=url,

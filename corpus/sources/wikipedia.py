@@ -57,7 +57,7 @@ from mwparserfromhell.nodes import (
 
 from corpus.config import Read, WikipediaSection
 from corpus.schema import WIKIPEDIA, Document, Drop, Stat, new_document
-from corpus.sources import offset_detail, snapshot_from_path
+from corpus.sources import offset_detail, repaired_encoding, snapshot_from_path
 from corpus.sources.compressed import DecompressedStream
 from corpus.statistics import (
     READ_EMPTY_TEXT,
@@ -72,7 +72,7 @@ from corpus.statistics import (
     STAT_READ_REMOVED_SECTIONS,
     stat_key,
 )
-from corpus.text import normalise
+from corpus.text import normalise, repair_encoding
 
 _SLICE = 1 << 20
 _PAGE_FIELDS = frozenset({"title", "ns", "id", "revision/timestamp", "revision/model", "revision/text"})
@@ -279,8 +279,9 @@ def page_records(
     if is_disambiguation(wikitext):
         yield Drop(READ_WIKIPEDIA_DISAMBIGUATION, "", WIKIPEDIA, detail)
         return
+    repaired = repair_encoding(wikitext)  # before the parser: normalise() would drop C1 controls of mojibake
     try:
-        text, removed = convert(wikitext, site.file_names, site.category_names, drop_sections)
+        text, removed = convert(repaired, site.file_names, site.category_names, drop_sections)
     except Exception as e:  # the parser is robust, but a pathological page must not stop the file
         yield Drop(READ_WIKIPEDIA_UNPARSEABLE, "", WIKIPEDIA, f"{detail} {type(e).__name__}")
         return
@@ -289,6 +290,8 @@ def page_records(
         return
     for kind, amount in Counter(removed).items():
         yield Stat(stat_key(STAT_READ_REMOVED_SECTIONS, kind, site.lang), amount)
+    if repaired is not wikitext:
+        yield repaired_encoding(WIKIPEDIA)
     page_id = page.get("id", "").strip()
     yield new_document(
         source=WIKIPEDIA,
