@@ -112,6 +112,8 @@ SIGNALS = (
     *(f"top_{n}gram" for n in TOP_NGRAMS),
     *(f"dup_{n}gram" for n in DUP_NGRAMS),
     "blocklist_matches", "blocklist_char_ratio",
+    # corpus/filters/spam.py and the blocklist's distinct terms
+    "blocklist_terms", "title_terms", "title_repetition", "doorway_host", "placeholder_phrases", "link_line_ratio",
 )
 # On disk the signals are a struct with one nullable float per signal (null: not measured), not a
 # map: Hugging Face datasets cannot load Parquet maps, and DuckDB queries a struct by name
