@@ -155,6 +155,28 @@ class FilterRules(_Strict):
     # pages decoded with the wrong charset, a Polish and a Finnish page with every accented letter lost);
     # pages with one stray U+FFFD or one damaged foreign name 0.0039 and less, Wikipedia 0.0012 at most.
     max_damaged_char_ratio: float | None = Field(0.005, ge=0, le=1)
+    # Spam that word lists miss (corpus/filters/spam.py and the blocklist), each dropped under its own
+    # reason; the values are measured on the even half of the CC-MAIN-2020-50 WET excerpt and on the
+    # Wikipedia dumps of the tests' shared data (README, "Quality filters").
+    # At least this many DISTINCT listed words (filter/blocklist_terms): a long spam page passes the
+    # share rule above, an article about gambling or sex work names one or two terms.
+    blocklist_min_terms: int | None = Field(3, ge=1)
+    # Listed words in the title, first 3 lines and host name (filter/spam_title): a copied article under
+    # a porn or lottery title has them only there; no Wikipedia title or lead has one.
+    min_title_terms: int | None = Field(1, ge=1)
+    # Occurrences of one keyword in the head's titles and headings (filter/keyword_title). Off: measured,
+    # a keyword-stuffed gambling page repeats its brand 4 times, but a good news page 3 and Wikipedia's
+    # date articles up to 6 (each line names the day); the listed words catch what it would.
+    max_title_repetition: int | None = Field(None, ge=1)
+    # URL parts that look machine-made (filter/doorway_host): an honest site has at most one.
+    max_doorway_host: int | None = Field(1, ge=0)
+    # Unedited web-template phrases ("Company name All rights reserved"; filter/placeholder_text).
+    max_placeholder_phrases: int | None = Field(0, ge=0)
+    # Share of characters in short lines without a sentence mark (filter/link_lists). Off: measured, it
+    # separates nothing (spam pages 0.0-0.47, good and acceptable pages up to 0.82) and Wikipedia's list
+    # articles reach 0.96; menus are for a line classifier to remove, not a reason to drop the page.
+    # The signal is kept for queries.
+    max_link_line_ratio: float | None = Field(None, ge=0, le=1)
 
     @field_validator("max_top_ngram_char_ratio", "max_dup_ngram_char_ratio")
     @classmethod
@@ -202,6 +224,9 @@ class Filters(FilterRules):
     # Mask e-mail addresses, phone numbers and public IP addresses in kept documents with the tokens
     # |||EMAIL_ADDRESS|||, |||PHONE_NUMBER|||, |||IP_ADDRESS||| (corpus/filters/pii.py; counted in stats.pii_masked).
     pii: bool = True
+    # Files of listed pages, one URL without scheme per line (UT1's adult/urls, gambling/urls): a page
+    # at or under a listed URL is dropped as filter/blocklist_url.
+    blocklist_url_files: list[str] = []
 
     @model_validator(mode="after")
     def _check_languages(self) -> "Filters":

@@ -184,7 +184,8 @@ def test_kept_documents_carry_one_signal_per_rule():
         "javascript_lines", "policy_lines", "lorem_ipsum", "mean_word_chars", "symbol_word_ratio",
         "bullet_line_ratio", "ellipsis_line_ratio", "alpha_word_ratio", "letter_ratio", "stop_words",
         "dup_line_ratio", "dup_line_char_ratio", "top_2gram", "top_3gram", "top_4gram",
-        "blocklist_matches", "blocklist_char_ratio", "damaged_char_ratio", "lm_cost",
+        "blocklist_matches", "blocklist_char_ratio", "blocklist_terms", "damaged_char_ratio", "lm_cost",
+        "title_terms", "title_repetition", "doorway_host", "placeholder_phrases", "link_line_ratio",  # corpus/filters/spam.py
     } | {f"dup_{n}gram" for n in range(5, 11)}
     assert set(kept.signals) == expected
     assert kept.quality == -1.0 and kept.quality_bucket == ""  # measured (lm_cost), not judged: no Swahili reference
@@ -285,17 +286,17 @@ def test_words_match_whole_words_in_spaced_scripts_and_substrings_without_spaces
     assert listed.word_matches("Get 50 FREE spins today; free   spins again")[0] == 2
     assert listed.word_matches("在线百家乐，百家乐游戏")[0] == 2
     assert listed.word_matches("เว็บแทงบอลออนไลน์")[0] == 1
-    assert listed.word_matches("porn", ["porn"]) == (1, 4)
+    assert listed.word_matches("porn", ["porn"]) == (1, 4, 1)
 
 
 def test_word_matches_short_cuts_find_what_the_full_scan_finds():
     # An unspaced entry that starts with a cased letter is still found in upper case; the phrase and
     # character pre-checks only skip texts that cannot match.
     listed = block.Blocklist([], ["x成人视频", "free spins", "porn"])
-    assert listed.word_matches("看X成人视频吧") == (1, 5)
-    assert listed.word_matches("Spins are free and spins are good") == (0, 0)
-    assert listed.word_matches("nothing listed here at all") == (0, 0)
-    assert listed.word_matches("FREE SPINS, porn") == (2, 14)
+    assert listed.word_matches("看X成人视频吧") == (1, 5, 1)
+    assert listed.word_matches("Spins are free and spins are good") == (0, 0, 0)
+    assert listed.word_matches("nothing listed here at all") == (0, 0, 0)
+    assert listed.word_matches("FREE SPINS, porn") == (2, 14, 2)
 
 
 def test_line_rules_scan_the_page_once_and_keep_their_shares():

@@ -3,7 +3,8 @@
 A rule is a measure of the text (corpus/filters/measures.py), a limit from
 corpus.config.FilterRules and a drop reason; the C4 line rules
 (corpus/filters/lines.py) first remove boilerplate lines, and the blocklist
-(corpus/filters/blocklist.py) drops listed domains and word-laden spam, and
+(corpus/filters/blocklist.py) drops listed domains and word-laden spam, the spam rules
+(corpus/filters/spam.py) pages that sell under a title, a template or a made-up host, and
 corpus/filters/encoding.py measures characters lost to a wrong charset. The rules are
 script-aware (characters count as words where scripts have no spaces) and
 configurable per language. Every measured value is kept in Document.signals,
@@ -22,6 +23,7 @@ from corpus.filters import content
 from corpus.filters.lines import JAVASCRIPT_LINES, POLICY_LINES, UNTERMINATED_LINES, LineRule, remove_lines
 from corpus.filters.measures import TextView
 from corpus.filters.pii import mask_pii
+from corpus.filters.spam import SpamRules
 from corpus.lang import script
 from corpus.schema import Document, Drop, Sample, Stat, with_text
 from corpus.statistics import STAGE_FILTER, STAT_PII_MASKED, drop_reason, stat_key
@@ -104,7 +106,8 @@ def load_blocklist(config: Filters, read: Callable[[str], str] = _read_local) ->
         domains += block.parse_lines(read(path))
     for path in config.blocklist_word_files:
         words += block.parse_lines(read(path))
-    return block.Blocklist(domains, words)
+    urls = [url for path in config.blocklist_url_files for url in block.parse_lines(read(path))]
+    return block.Blocklist(domains, words, urls)
 
 
 class QualityRules:
@@ -119,14 +122,20 @@ class QualityRules:
         self.excluded = frozenset(config.exclude)
         self.blocklist = load_blocklist(config, read)
         self._content: content.ContentModel | None = None
-        self._languages: dict[str, tuple[FilterRules, list[LineRule], list[Rule], block.BlocklistRule | None]] = {}
+        self._languages: dict[str, tuple[FilterRules, list[LineRule], list[Rule], block.BlocklistRule | None, SpamRules]] = {}
 
-    def for_language(self, lang: str) -> tuple[FilterRules, list[LineRule], list[Rule], block.BlocklistRule | None]:
-        """A language's thresholds, line rules, document rules and blocklist rule (built once per language)."""
+    def for_language(self, lang: str) -> tuple[FilterRules, list[LineRule], list[Rule], block.BlocklistRule | None, SpamRules]:
+        """A language's thresholds, line rules, document rules, blocklist rule and spam rules (built once per language)."""
         if lang not in self._languages:
             rules = self.config.for_language(lang)
-            listed = block.BlocklistRule(self.blocklist, rules.blocklist_min_matches, rules.blocklist_min_char_ratio) if rules.blocklist else None
-            self._languages[lang] = rules, line_rules(rules), document_rules(rules), listed
+            listed = block.BlocklistRule(
+                self.blocklist, rules.blocklist_min_matches, rules.blocklist_min_char_ratio, rules.blocklist_min_terms
+            ) if rules.blocklist else None
+            spam = SpamRules(
+                self.blocklist if rules.blocklist else None, rules.min_title_terms, rules.max_title_repetition,
+                rules.max_doorway_host, rules.max_placeholder_phrases, rules.max_link_line_ratio,
+            )
+            self._languages[lang] = rules, line_rules(rules), document_rules(rules), listed, spam
         return self._languages[lang]
 
     def __call__(self, doc: Document) -> Iterator[Document | Drop | Stat]:
@@ -150,10 +159,13 @@ class QualityRules:
         counts = Counter() if counts is None else counts
         if doc.lang in self.excluded:
             return doc, EXCLUDED
-        config, lines, rules, listed = self.for_language(doc.lang)
-        if listed is not None and listed.judge_url(doc.url):  # the cheapest test, and decisive
-            return doc, listed.reason
-        signals: dict[str, float] = {}
+        config, lines, rules, listed, spam = self.for_language(doc.lang)
+        url_reason = listed.judge_url(doc.url) if listed is not None else None
+        if url_reason:  # the cheapest test, and decisive
+            return doc, url_reason
+        signals, reason = spam.judge_url(doc.url)
+        if reason:
+            return doc._replace(signals=signals), reason
         if lines:
             active = [rule for rule in lines if rule.anywhere is None or rule.anywhere(doc.text)]
             kept, removed = remove_lines(doc.text.split("\n"), script(doc.lang), active) if active else ([], {})
@@ -172,12 +184,20 @@ class QualityRules:
             signals.update(found)
             if reason:
                 return doc._replace(signals=signals), reason
+        found, reason = spam.judge_head(doc.title, doc.text, doc.url)
+        signals.update(found)
+        if reason:
+            return doc._replace(signals=signals), reason
         for rule in rules:
             value = rule.value(view, doc)
             if rule.fails(value):
                 return doc._replace(signals=signals), rule.reason
             if rule.signal and value is not None:
                 signals[rule.signal] = round(float(value), 4)
+        found, reason = spam.judge_form(doc.text, unspaced)
+        signals.update(found)
+        if reason:
+            return doc._replace(signals=signals), reason
         doc, reason = self.score_content(doc._replace(signals=signals), config)
         if reason is None and self.config.pii:  # kept documents only, after every rule measured the text as it was
             masked, found = mask_pii(doc.text)
