@@ -219,6 +219,9 @@ class Filters(FilterRules):
     # The content model: quality = sigmoid(content_bias + content_weight * (lm_cost - lm_reference)),
     # fitted by benchmarks/quality.py on its judged development pages (benchmarks/quality.md); off: no score.
     content_model: bool = True
+    # Sources whose pages min_quality drops: Wikipedia is what the references were measured on, and its
+    # low scorers are list-like articles (tables of dates, results), content rather than junk.
+    low_quality_sources: list[Literal["commoncrawl", "wikipedia"]] = ["commoncrawl"]
     content_bias: float = 0.36
     content_weight: float = -2.47
     # Mask e-mail addresses, phone numbers and public IP addresses in kept documents with the tokens

@@ -63,3 +63,13 @@ def test_a_language_reference_moves_its_score():
     config = Filters(languages={"ukr_Cyrl": {"lm_reference": 4.5}})
     assert config.for_language("ukr_Cyrl").lm_reference == 4.5
     assert Filters().for_language("ukr_Cyrl").lm_reference > Filters().for_language("eng_Latn").lm_reference
+
+
+def test_only_web_pages_are_dropped_as_low_quality_by_default():
+    """Wikipedia is the reference the model is measured against: its list-like articles are scored, not dropped."""
+    from corpus.schema import WIKIPEDIA
+
+    article = new_document(source=WIKIPEDIA, text=SPAM, title="A list")._replace(lang="eng_Latn")
+    scored, reason = QualityRules(Filters(min_quality=0.2, **FORM_RULES_OFF)).judge(article)
+    assert reason is None and scored.quality < 0.2
+    assert QualityRules(Filters(min_quality=0.2, low_quality_sources=["commoncrawl", "wikipedia"], **FORM_RULES_OFF)).judge(article)[1] == LOW_QUALITY

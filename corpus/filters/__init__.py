@@ -219,4 +219,5 @@ class QualityRules:
             return doc, None
         quality = self._content.quality(cost, config.lm_reference)
         doc = doc._replace(quality=quality, quality_bucket=content.bucket(quality, config.quality_head, config.quality_tail))
-        return doc, LOW_QUALITY if config.min_quality is not None and quality < config.min_quality else None
+        low = config.min_quality is not None and quality < config.min_quality and doc.source in self.config.low_quality_sources
+        return doc, LOW_QUALITY if low else None
