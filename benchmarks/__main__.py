@@ -8,6 +8,7 @@ runs, each in its own process:
   peers             datatrove vs this project vs the floor on equal work, distinct documents, with the
                     derived cost of a CommonCrawl snapshot (benchmarks/peers.md)
   filters, extract, readers, dedup_quality, dedup_shuffle, dedup_throughput, langid (about 5 minutes),
+                    boilerplate (about 3),
                     bitext (about 13: it times three demo builds),
                     runners (DirectRunner vs DaskRunner on a 2-worker cluster, demo build at 1x and 4x:
                     about 7 minutes per run) (benchmarks/<name>.md)
@@ -42,6 +43,7 @@ MODULES = {
     "runners": (["--runs", "{runs}"], None, None),
     "langid": ([], None, None),
     "bitext": ([], None, None),
+    "boilerplate": (["--runs", "{runs}"], None, None),
 }
 
 

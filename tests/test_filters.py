@@ -69,7 +69,8 @@ GOOD = {"eng_Latn": ENGLISH, "rus_Cyrl": RUSSIAN, "swh_Latn": SWAHILI, "jpn_Jpan
 ALL_OFF = {
     name: (False if isinstance(field.default, bool) else None)
     for name, field in FilterRules.model_fields.items()
-    if "ngram_scale" not in name and not name.startswith("blocklist_min")  # thresholds of a switched-off rule
+    # thresholds of a switched-off rule
+    if "ngram_scale" not in name and not name.startswith("blocklist_min") and not name.startswith("boilerplate_") or name == "boilerplate_lines"
 }
 
 
@@ -183,7 +184,7 @@ def test_kept_documents_carry_one_signal_per_rule():
         "javascript_lines", "policy_lines", "lorem_ipsum", "mean_word_chars", "symbol_word_ratio",
         "bullet_line_ratio", "ellipsis_line_ratio", "alpha_word_ratio", "letter_ratio", "stop_words",
         "dup_line_ratio", "dup_line_char_ratio", "top_2gram", "top_3gram", "top_4gram",
-        "blocklist_matches", "blocklist_char_ratio",
+        "blocklist_matches", "blocklist_char_ratio", "boilerplate_lines",
     } | {f"dup_{n}gram" for n in range(5, 11)}
     assert set(kept.signals) == expected
     assert kept.signals["stop_words"] >= 2 and kept.signals["alpha_word_ratio"] == 1.0
