@@ -8,7 +8,8 @@ paragraph (Pomikálek 2011), by what it has, then by its neighbours:
    separators such as | • » ›) or a line that is mostly a web address is BOILERPLATE;
    a line mostly of digits (a date, a price, a phone number) is a bare ITEM when short;
 2. its length (characters; a Han or kana character counts `boilerplate_dense_char_weight`,
-   as it carries about what three Latin letters do) and its share of stop words (jusText's
+   as it carries about what three Latin letters do, a Hangul or Ethiopic syllable
+   `boilerplate_syllable_char_weight`) and its share of stop words (jusText's
    classes): a short line is left to its neighbours (an ITEM when it is also bare: under
    `boilerplate_max_item_chars`, without punctuation, like a menu entry or a tag), a long
    one with the stop-word share of prose is GOOD, a shorter one NEAR_GOOD, one without stop
@@ -87,6 +88,8 @@ _CLAUSE_MARK = regex.compile(r"[\p{Sentence_Terminal}，、；：,;:]")  # punct
 _PUNCTUATED = regex.compile(r"[\p{Sentence_Terminal}，、；：,;:()（）]")  # a list item's, not a menu entry's
 # The forms need no Unicode properties: the standard re module scans them faster.
 _DENSE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # Han and kana
+_SYLLABLE = re.compile(r"[\uac00-\ud7af\u1200-\u139f\u2d80-\u2ddf]")  # Hangul and Ethiopic syllables
+_SYLLABIC_SCRIPTS = frozenset({"Hang", "Kore", "Ethi"})
 # Between menu or breadcrumb items; "/", ">" and the middle dot only with spaces around ("and/or" and
 # "l·l" are words), ">>" anywhere; not dashes, which join a date to its event in lists ("1991 - ...").
 _SEPARATOR = re.compile(r"[|｜¦•▪►▸→⇒＞]|>>|(?<=\s)[/>·](?=\s)")
@@ -142,8 +145,8 @@ def stoplist(lang: str) -> Stoplist:
     return Stoplist(frozenset(), None)
 
 
-def _weighted_length(line: str, dense: float) -> float:
-    return len(line) + (dense - 1) * len(_DENSE.findall(line)) if dense != 1 else len(line)
+def _weighted_length(line: str, on: Page) -> float:
+    return len(line) + (on.weight - 1) * len(on.weighted.findall(line)) if on.weighted else len(line)
 
 
 def _stop_share(line: str, stops: Stoplist, config: FilterRules) -> float:
@@ -152,8 +155,9 @@ def _stop_share(line: str, stops: Stoplist, config: FilterRules) -> float:
         tokens = _TOKEN.findall(line.lower())
         return sum(token in stops.words for token in tokens) / len(tokens) if tokens else 0.0
     if stops.pattern is not None:
-        # Particles and clause marks per character: the project's short lists alone miss much Chinese prose.
-        share = (len(stops.pattern.findall(line)) + len(_CLAUSE_MARK.findall(line))) / len(line)
+        # Characters in particles (Thai ones are several characters long) and clause marks: the
+        # project's short lists alone miss much Chinese prose.
+        share = (sum(map(len, stops.pattern.findall(line))) + len(_CLAUSE_MARK.findall(line))) / len(line)
         return share * config.boilerplate_stopwords_high / config.boilerplate_unspaced_stopwords_high
     # No list: a sentence mark is the sign of prose.
     return config.boilerplate_stopwords_high if _SENTENCE_MARK.search(line) else 0.0
@@ -164,7 +168,8 @@ class Page(NamedTuple):
     page for each form instead of one per line (most pages have no arrow, no copyright sign)."""
 
     stops: Stoplist
-    dense: float  # weight of a Han or kana character (1 unless the language is written with them)
+    weighted: re.Pattern | None  # the characters that count more than one (Han and kana; Hangul, Ethiopic)
+    weight: float
     config: FilterRules
     copyright: bool
     separators: bool
@@ -177,9 +182,15 @@ def page(lines: list[str], lang: str, config: FilterRules, stops: Stoplist | Non
     """The page context of the lines of a text in `lang`; `stops`: another stop-word list than the language's (benchmarks)."""
     text = "\n".join(lines)
     starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    weighted, weight = None, 1.0
+    if script(lang) in HAN_SCRIPTS:
+        weighted, weight = _DENSE, config.boilerplate_dense_char_weight
+    elif script(lang) in _SYLLABIC_SCRIPTS:
+        weighted, weight = _SYLLABLE, config.boilerplate_syllable_char_weight
     return Page(
         stoplist(lang) if stops is None else stops,
-        config.boilerplate_dense_char_weight if script(lang) in HAN_SCRIPTS else 1.0,
+        weighted,
+        weight,
         config,
         _COPYRIGHT.search(text.lower()) is not None,
         any(mark in text for mark in _SEPARATOR_MARKS),
@@ -193,13 +204,13 @@ def line_class(line: str, on: Page, address: bool = True) -> str:
     """A line's class on its own: BOILERPLATE by its form, else by length and stop words (jusText's
     classes, ITEM for short bare items). `address`: False when the line has no mark of an address."""
     config = on.config
-    length = _weighted_length(line, on.dense)
+    length = _weighted_length(line, on)
     if on.copyright and length < config.boilerplate_length_high and _COPYRIGHT.search(line.lower()):
         return BOILERPLATE
     separators = len(_SEPARATOR.findall(line)) if on.separators else 0
     if on.arrows and not _QUOTE.search(line):
         separators += len(_ARROW.findall(line))
-    if separators >= 2 and length / (separators + 1) < config.boilerplate_max_item_chars:
+    if separators >= 1 and length / (separators + 1) < config.boilerplate_max_item_chars:
         return BOILERPLATE
     if address and sum(map(len, _URL.findall(line))) * 2 > len(line):
         return BOILERPLATE
@@ -230,7 +241,7 @@ _GOOD_OR_BAD = frozenset({GOOD, BAD})
 _AS_JUSTEXT = {ITEM: SHORT, BOILERPLATE: BAD}  # jusText's context pass knows four classes
 
 
-def in_context(own: list[str]) -> list[bool]:
+def in_context(own: list[str], lines: list[str]) -> list[bool]:
     """Which lines jusText's context pass keeps, and the headings of the prose it keeps."""
     classes = [_AS_JUSTEXT.get(c, c) for c in own]
     before, after = _nearest(classes, _GOOD_OR_BAD, False), _nearest(classes, _GOOD_OR_BAD, True)
@@ -256,13 +267,15 @@ def in_context(own: list[str]) -> list[bool]:
             final[i] = BAD if before[i] == after[i] == BAD else GOOD
     keep = [c == GOOD for c in final]
     # Headings: the short line directly above kept prose, and the one above it when neither is a bare
-    # item (a headline over its byline); a menu's last entry above the text goes with its menu (revise).
+    # item and it has no sentence in it (a headline over its byline, not a cookie notice); a menu's last
+    # entry above the text goes with its menu (revise).
     prose = [kept and c in (GOOD, NEAR_GOOD) for kept, c in zip(keep, classes)]
     heading = (SHORT, NEAR_GOOD)
     for i in range(1, len(classes)):
         if prose[i] and not keep[i - 1] and classes[i - 1] in heading:
             keep[i - 1] = True
-            if i > 1 and not keep[i - 2] and classes[i - 2] in heading and ITEM not in (own[i - 1], own[i - 2]):
+            if (i > 1 and not keep[i - 2] and classes[i - 2] in heading and ITEM not in (own[i - 1], own[i - 2])
+                    and not _SENTENCE_MARK.search(lines[i - 2])):
                 keep[i - 2] = True
     return keep
 
@@ -278,12 +291,12 @@ def _runs(flags: list[bool]) -> Iterator[tuple[int, int]]:
             start = None
 
 
-def revise(classes: list[str], min_items: int) -> list[bool]:
+def revise(classes: list[str], lines: list[str], min_items: int) -> list[bool]:
     """Which lines to keep: jusText's context pass; then each run of lines it removed that shows no sign of
     boilerplate (no line bad by its form, no menu) is kept after all: lists of names, dates or works are
     content (a Wikipedia year page is all lists), menus and footers are not; and a menu (`min_items` or
     more short bare items in a row) is removed wherever it is, between paragraphs too."""
-    keep = in_context(classes)
+    keep = in_context(classes, lines)
     menu = [False] * len(classes)
     for start, end in _runs([c == ITEM for c in classes]):
         if end - start >= min_items:
@@ -302,4 +315,4 @@ def line_classes(lines: list[str], lang: str, config: FilterRules, stops: Stopli
 
 def keep_lines(lines: list[str], lang: str, config: FilterRules, stops: Stoplist | None = None) -> list[bool]:
     """Which lines of a web page in `lang` are its text (True) and which are boilerplate (False)."""
-    return revise(line_classes(lines, lang, config, stops), config.boilerplate_min_menu_items)
+    return revise(line_classes(lines, lang, config, stops), lines, config.boilerplate_min_menu_items)
