@@ -13,8 +13,10 @@ Inputs (the benchmark stops with a message when ../shared/data is absent):
   * wikipedia  the Wikipedia dumps in ../shared/data, read and labelled the same way. The build does not
                apply the classifier to Wikipedia (its lists are content); it is run over them here to see
                how much text it would take from pages that have no boilerplate.
-Variants scored on dev and wikipedia: the default; the project's own stop-word lists instead of jusText's;
-jusText's context pass alone (without keeping the removed runs that show no sign of boilerplate).
+Variants scored on dev and wikipedia: the default; the project's own stop-word lists instead of jusText's
+(with the default thresholds, and refitted); jusText's context pass alone (without keeping the removed runs
+that show no sign of boilerplate); forms and menus alone (no context pass): the two ends of the trade
+between removing web boilerplate and keeping Wikipedia's lists.
 Writes benchmarks/results/boilerplate.json and benchmarks/boilerplate.md (counts only: no page text);
 --examples prints some removed lines of each web page to the terminal, for reading.
 """
@@ -133,7 +135,17 @@ def variants(config: FilterRules) -> dict[str, Variant]:
         "project stop words": lambda lines, lang: bp.keep_lines(lines, lang, config, project_stoplist(lang)),
         "project stop words, 0.10 / 0.12": lambda lines, lang: bp.keep_lines(lines, lang, refit, project_stoplist(lang)),
         "context pass only": lambda lines, lang: bp.in_context(bp.line_classes(lines, lang, config), lines),
+        "forms and menus only": lambda lines, lang: forms_and_menus(bp.line_classes(lines, lang, config), config),
     }
+
+
+def forms_and_menus(classes: list[str], config: FilterRules) -> list[bool]:
+    """The other end: only lines boilerplate by their form and menus go, no context pass."""
+    keep = [c != bp.BOILERPLATE for c in classes]
+    for start, end in bp._runs([c == bp.ITEM for c in classes]):
+        if end - start >= config.boilerplate_min_menu_items:
+            keep[start:end] = [False] * (end - start)
+    return keep
 
 
 def _ranges(field: str) -> set[int]:
