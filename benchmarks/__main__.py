@@ -8,6 +8,7 @@ runs, each in its own process:
   peers             datatrove vs this project vs the floor on equal work, distinct documents, with the
                     derived cost of a CommonCrawl snapshot (benchmarks/peers.md)
   filters, extract, readers, dedup_quality, dedup_shuffle, dedup_throughput, langid (about 5 minutes),
+                    boilerplate (about 3),
                     bitext (about 13: it times three demo builds),
                     quality (which web pages the build keeps, against judged pages; about 10 seconds),
                     runners (DirectRunner vs DaskRunner on a 2-worker cluster, demo build at 1x and 4x:
@@ -44,6 +45,7 @@ MODULES = {
     "langid": ([], None, None),
     "bitext": ([], None, None),
     "quality": (["--runs", "{runs}"], None, None),
+    "boilerplate": (["--runs", "{runs}"], None, None),
 }
 
 

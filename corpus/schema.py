@@ -121,6 +121,7 @@ DUP_NGRAMS = (5, 6, 7, 8, 9, 10)
 # Every quality signal a document can carry (corpus/filters): the names of Document.signals.
 SIGNALS = (
     "javascript_lines", "policy_lines", "unterminated_lines",  # shares of lines the C4 line rules removed
+    "boilerplate_lines",  # share of a web page's lines the boilerplate classifier removed (corpus/filters/boilerplate.py)
     "lorem_ipsum", "curly_braces", "mean_word_chars", "symbol_word_ratio", "bullet_line_ratio",
     "ellipsis_line_ratio", "alpha_word_ratio", "letter_ratio", "stop_words", "dup_line_ratio", "dup_line_char_ratio",
     *(f"top_{n}gram" for n in TOP_NGRAMS),

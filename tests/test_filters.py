@@ -71,6 +71,7 @@ ALL_OFF = {
     for name, field in FilterRules.model_fields.items()
     # thresholds of a switched-off rule, and the content model's reference and bucket edges
     if "ngram_scale" not in name and not name.startswith("blocklist_min") and name not in ("lm_reference", "quality_head", "quality_tail")
+    and (not name.startswith("boilerplate_") or name == "boilerplate_lines")
 }
 
 
@@ -184,7 +185,7 @@ def test_kept_documents_carry_one_signal_per_rule():
         "javascript_lines", "policy_lines", "lorem_ipsum", "mean_word_chars", "symbol_word_ratio",
         "bullet_line_ratio", "ellipsis_line_ratio", "alpha_word_ratio", "letter_ratio", "stop_words",
         "dup_line_ratio", "dup_line_char_ratio", "top_2gram", "top_3gram", "top_4gram",
-        "blocklist_matches", "blocklist_char_ratio", "blocklist_terms", "damaged_char_ratio", "lm_cost",
+        "blocklist_matches", "blocklist_char_ratio", "blocklist_terms", "damaged_char_ratio", "lm_cost", "boilerplate_lines",
         "title_terms", "title_repetition", "doorway_host", "placeholder_phrases", "link_line_ratio",  # corpus/filters/spam.py
     } | {f"dup_{n}gram" for n in range(5, 11)}
     assert set(kept.signals) == expected

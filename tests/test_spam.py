@@ -198,8 +198,8 @@ def test_an_unedited_template_is_dropped_as_placeholder_text():
                           "Copyright © 2016.Company name All rights reserved."])
     doc, reason = judge(page(template))
     assert reason == "placeholder_text" and doc.signals["placeholder_phrases"] == 1
-    # The C4 rule names a page with the filler itself.
-    assert judge(page(template + "\nLorem ipsum dolor sit amet, consectetur adipiscing elit."))[1] == "lorem_ipsum"
+    # The template is judged on the page as written, before boilerplate removal and the document rules (C4's lorem rule).
+    assert judge(page(template + "\nLorem ipsum dolor sit amet, consectetur adipiscing elit."))[1] == "placeholder_text"
     assert judge(page(ARTICLE_EN + "\nThe company name was changed in 1998; all rights were sold."))[1] is None
 
 
@@ -207,7 +207,7 @@ def test_link_list_share_is_measured_and_drops_only_when_switched_on():
     menu = "\n".join(["Home", "News", "Sport", "Weather", "About us", "Contact us", "Archive", "Sitemap", "Events",
                       "Opening hours", "Maps", "Photos", "Donate", "Volunteers", "Schools", "Press", "Jobs", "Help"])
     text = ARTICLE_EN + "\n" + menu
-    doc, reason = judge(page(text))
+    doc, reason = judge(page(text), Filters(boilerplate_lines=False))  # the measure, on the page as written
     assert reason is None and doc.signals["link_line_ratio"] > 0.15
     assert judge(page(ARTICLE_EN))[0].signals["link_line_ratio"] == 0.0
     assert judge(page(text), Filters(max_link_line_ratio=0.15))[1] == "link_lists"
@@ -217,7 +217,7 @@ def test_link_list_share_is_measured_and_drops_only_when_switched_on():
 
 def test_keyword_repetition_in_the_head_is_measured_and_drops_only_when_switched_on():
     stuffed = "给料设备报价 -- 88号鑫利达集团\n88号鑫利达集团\n返回88号鑫利达集团|\n" + ARTICLE_ZH
-    doc, reason = judge(page(stuffed, lang="zho_Hans"))
+    doc, reason = judge(page(stuffed, lang="zho_Hans"), Filters(boilerplate_lines=False))  # the measure, on the page as written
     assert reason is None and doc.signals["title_repetition"] == 3
     assert judge(page(stuffed, lang="zho_Hans"), Filters(max_title_repetition=2))[1] == "keyword_title"
 

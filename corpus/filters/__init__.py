@@ -2,9 +2,11 @@
 
 A rule is a measure of the text (corpus/filters/measures.py), a limit from
 corpus.config.FilterRules and a drop reason; the C4 line rules
-(corpus/filters/lines.py) first remove boilerplate lines, and the blocklist
+(corpus/filters/lines.py) first remove boilerplate lines, the blocklist
 (corpus/filters/blocklist.py) drops listed domains and word-laden spam, the spam rules
-(corpus/filters/spam.py) pages that sell under a title, a template or a made-up host, and
+(corpus/filters/spam.py) pages that sell under a title, a template or a made-up host, the
+boilerplate classifier (corpus/filters/boilerplate.py) removes the menus, link lists and
+footers of web pages before the document rules judge what is left, and
 corpus/filters/encoding.py measures characters lost to a wrong charset. The rules are
 script-aware (characters count as words where scripts have no spaces) and
 configurable per language. Every measured value is kept in Document.signals,
@@ -20,13 +22,14 @@ from typing import Callable, Iterator, NamedTuple
 from corpus.config import FilterRules, Filters
 from corpus.filters import blocklist as block
 from corpus.filters import content
-from corpus.filters.lines import JAVASCRIPT_LINES, POLICY_LINES, UNTERMINATED_LINES, LineRule, remove_lines
+from corpus.filters.boilerplate import BOILERPLATE_LINES, keep_lines
+from corpus.filters.lines import JAVASCRIPT_LINES, POLICY_LINES, UNTERMINATED_LINES, LineRule, split_lines
 from corpus.filters.measures import TextView
 from corpus.filters.pii import mask_pii
 from corpus.filters.spam import SpamRules
 from corpus.lang import script
-from corpus.schema import Document, Drop, Sample, Stat, with_text
-from corpus.statistics import STAGE_FILTER, STAT_PII_MASKED, drop_reason, stat_key
+from corpus.schema import COMMONCRAWL, Document, Drop, Sample, Stat, with_text
+from corpus.statistics import STAGE_FILTER, STAT_FILTER_REMOVED_CHARS, STAT_FILTER_REMOVED_LINES, STAT_PII_MASKED, drop_reason, stat_key
 from corpus.text import is_unspaced
 
 EXCLUDED = "excluded_language"
@@ -91,6 +94,13 @@ def line_rules(config: FilterRules) -> list[LineRule]:
         (config.remove_unterminated_lines, UNTERMINATED_LINES),
     ]
     return [rule for on, rule in switches if on]
+
+
+def _count_removed(removed: dict[str, list[str]], lang: str, counts: Counter[str]) -> None:
+    """Every line a line rule removed, and its characters, as statistics per rule and language."""
+    for rule, removed_lines in removed.items():
+        counts[stat_key(STAT_FILTER_REMOVED_LINES, rule, lang)] += len(removed_lines)
+        counts[stat_key(STAT_FILTER_REMOVED_CHARS, rule, lang)] += sum(map(len, removed_lines))
 
 
 def _read_local(path: str) -> str:
@@ -168,36 +178,51 @@ class QualityRules:
             return doc._replace(signals=signals), reason
         if lines:
             active = [rule for rule in lines if rule.anywhere is None or rule.anywhere(doc.text)]
-            kept, removed = remove_lines(doc.text.split("\n"), script(doc.lang), active) if active else ([], {})
-            removed = {rule.name: removed.get(rule.name, 0.0) for rule in lines}
-            signals.update((name, round(share, 4)) for name, share in removed.items())
-            if any(removed.values()):
-                text = "\n".join(kept)
-                doc = with_text(doc, text)
+            page = doc.text.split("\n")
+            kept, removed = split_lines(page, script(doc.lang), active) if active else (page, {})
+            signals.update((rule.name, round(len(removed.get(rule.name, ())) / len(page), 4)) for rule in lines)
+            if removed:
+                _count_removed(removed, doc.lang, counts)
+                doc = with_text(doc, "\n".join(kept))
             if not doc.text:
                 return doc._replace(signals=signals), EMPTY
         unspaced = is_unspaced(doc.text)
         scale = config.unspaced_ngram_scale if unspaced else config.ngram_scale
         view = TextView(doc.text, doc.lang, scale, doc.n_words, unspaced)
         if listed is not None:  # before the document rules: a spam page is named for what it is
+            # (and before the boilerplate lines go: spam words in a page's link lists count against it)
             found, reason = listed.judge_text(doc.text, None if unspaced else view.tokens)
             signals.update(found)
             if reason:
                 return doc._replace(signals=signals), reason
+        # The page's head and form as written: boilerplate removal below takes title lines, menus and template footers.
         found, reason = spam.judge_head(doc.title, doc.text, doc.url)
         signals.update(found)
         if reason:
             return doc._replace(signals=signals), reason
+        found, reason = spam.judge_form(doc.text, unspaced)
+        signals.update(found)
+        if reason:
+            return doc._replace(signals=signals), reason
+        if config.boilerplate_lines and doc.source == COMMONCRAWL:  # Wikipedia's lists are content
+            page = doc.text.split("\n")
+            keep = keep_lines(page, doc.lang, config)
+            removed_lines = [line for line, kept_line in zip(page, keep) if not kept_line]
+            signals[BOILERPLATE_LINES] = round(len(removed_lines) / len(page), 4)
+            if removed_lines:
+                _count_removed({BOILERPLATE_LINES: removed_lines}, doc.lang, counts)
+                doc = with_text(doc, "\n".join(line for line, kept_line in zip(page, keep) if kept_line))
+                if not doc.text:
+                    return doc._replace(signals=signals), EMPTY
+                unspaced = is_unspaced(doc.text)
+                scale = config.unspaced_ngram_scale if unspaced else config.ngram_scale
+                view = TextView(doc.text, doc.lang, scale, doc.n_words, unspaced)
         for rule in rules:
             value = rule.value(view, doc)
             if rule.fails(value):
                 return doc._replace(signals=signals), rule.reason
             if rule.signal and value is not None:
                 signals[rule.signal] = round(float(value), 4)
-        found, reason = spam.judge_form(doc.text, unspaced)
-        signals.update(found)
-        if reason:
-            return doc._replace(signals=signals), reason
         doc, reason = self.score_content(doc._replace(signals=signals), config)
         if reason is None and self.config.pii:  # kept documents only, after every rule measured the text as it was
             masked, found = mask_pii(doc.text)

@@ -51,14 +51,20 @@ POLICY_LINES = LineRule("policy_lines", _policy_notice, lambda text: _POLICY.sea
 UNTERMINATED_LINES = LineRule("unterminated_lines", _unterminated)
 
 
-def remove_lines(lines: list[str], script: str, rules: list[LineRule]) -> tuple[list[str], dict[str, float]]:
-    """The lines no rule removes, and for each rule the share of the lines it removed."""
-    removed = dict.fromkeys((rule.name for rule in rules), 0)
+def split_lines(lines: list[str], script: str, rules: list[LineRule]) -> tuple[list[str], dict[str, list[str]]]:
+    """The lines no rule removes, and for each rule that removed some, the lines it removed."""
+    removed: dict[str, list[str]] = {}
     kept = []
     for line in lines:
         rule = next((rule for rule in rules if rule.removes(line, script)), None)
         if rule is None:
             kept.append(line)
         else:
-            removed[rule.name] += 1
-    return kept, {name: count / len(lines) for name, count in removed.items()}
+            removed.setdefault(rule.name, []).append(line)
+    return kept, removed
+
+
+def remove_lines(lines: list[str], script: str, rules: list[LineRule]) -> tuple[list[str], dict[str, float]]:
+    """The lines no rule removes, and for each rule the share of the lines it removed."""
+    kept, removed = split_lines(lines, script, rules)
+    return kept, {rule.name: len(removed.get(rule.name, ())) / len(lines) for rule in rules}
