@@ -75,7 +75,7 @@ def true_pairs(docs, threshold):
 def run_pipeline(docs, config: Dedup) -> set[str]:
     removed = []
     with beam.Pipeline() as p:
-        _, dropped, _ = p | beam.Create(docs) | NearDedup(config)
+        _, dropped, *_ = p | beam.Create(docs) | NearDedup(config)
         dropped | beam.Map(lambda d: d.detail) | beam.io.WriteToText(str(RESULTS / "_removed"), shard_name_template="")
     path = RESULTS / "_removed"
     removed = set(path.read_text().split()) if path.exists() else set()

@@ -38,7 +38,7 @@ def test_copies_of_real_files_are_counted_as_exact_duplicates(shared_data, tmp_p
     assert first_copies.id.is_unique and first_copies.text_hash.is_unique  # one copy of each text survives
     # Each web text kept came from one of the copies; every other copy is counted, none is merged silently.
     kept_web = int((first_copies.source == "commoncrawl").sum())
-    assert docs["dropped"]["dedup/exact"] >= kept_web > 100
+    assert docs["dropped"]["dedup/exact"] >= kept_web > 50  # the spam and boilerplate rules keep about 90 of the 318 pages
     folders = Counter(name.split("/")[0] for name in first_copies[first_copies.source == "commoncrawl"].input_file)
     assert set(folders) <= {"a", "b", "c"} and all(name.endswith(wet.name) for name in first_copies.input_file if "/" in name)
     assert {"a", "b"} & set(folders)

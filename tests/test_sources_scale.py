@@ -207,7 +207,7 @@ def test_pipeline_reads_multistream_in_pieces(tmp_path):
     dump = write_multistream(tmp_path)
     options = Read(wikipedia_range_bytes=1)
     with TestPipeline() as p:
-        docs, dropped, _ = p | ReadDocuments({"wikipedia": [str(tmp_path / "*.bz2")]}, options)
+        docs, dropped, *_ = p | ReadDocuments({"wikipedia": [str(tmp_path / "*.bz2")]}, options)
         assert_that(docs | beam.Map(lambda d: d.page_id), equal_to(list(range(1, 24))), label="AllPages")
         assert_that(dropped, equal_to([]), label="NoDrops")
         assert_that(
@@ -305,7 +305,7 @@ def test_pipeline_reads_a_listing_over_https(server, tmp_path):
     server.failures = ["cut"]
     options = Read(listing_prefix=server.url + "/", listing_max_files=1, http_backoff_seconds=0.01)
     with TestPipeline() as p:
-        docs, dropped, _ = p | ReadDocuments({"wet": [str(listing), f"{server.url}/wet.paths.gz"]}, options)
+        docs, dropped, *_ = p | ReadDocuments({"wet": [str(listing), f"{server.url}/wet.paths.gz"]}, options)
         assert_that(docs | beam.combiners.Count.Globally(), equal_to([40]), label="Count")
         assert_that(docs | beam.Map(lambda d: (d.input_file, d.snapshot)) | beam.Distinct(),
                     equal_to([(LISTED[0], "CC-MAIN-2024-22")]), label="Provenance")  # fmt: skip

@@ -218,6 +218,8 @@ def decode(body: bytes, encodings: list[str | None]) -> str | None:
     beyond that the bytes are not text in any of these charsets.
     """
     tried: list[str] = []
+    if body.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte-order mark outranks any declared charset
+        encodings = ["utf-16", *encodings]
     for encoding in encodings:
         if not encoding or encoding in tried:
             continue
