@@ -165,15 +165,18 @@ class FilterRules(_Strict):
     blocklist_min_char_ratio: float = Field(0.003, ge=0, le=1)
     # The content model (corpus/filters/content.py): a page scoring under min_quality is dropped as
     # filter/low_quality (null: scored, never dropped); head and tail are the bucket edges (CCNet's
-    # head/middle/tail), which rebalancing reads. Per language through `languages`.
+    # head/middle/tail), which rebalancing reads. Per language through `languages`. With the fitted
+    # weights, 0.5 is a page costing about its language's reference (a typical Wikipedia article),
+    # 0.3 one costing 0.9 more per word (past the Wikipedia samples' 90th percentile), and 0.2 one
+    # costing 1.35 more: only pages far from any text of the language are dropped.
     min_quality: float | None = Field(0.2, ge=0, le=1)
     # The typical lm_cost of good text in the language: the median of its Wikipedia sample where
     # measured (LANGUAGE_DEFAULTS, benchmarks/quality.md). A language without one gets its lm_cost
     # but no quality score or bucket: good Chinese, Russian or Thai text costs more per word than the
     # measured languages (4.1-4.3 on text written for the demo), so no one reference fits them.
     lm_reference: float | None = Field(None, gt=0)
-    quality_head: float = Field(0.7, ge=0, le=1)
-    quality_tail: float = Field(0.4, ge=0, le=1)
+    quality_head: float = Field(0.5, ge=0, le=1)
+    quality_tail: float = Field(0.3, ge=0, le=1)
     # Encoding damage (corpus/filters/encoding.py): U+FFFD and "?" standing for lost letters ("caf? r?sum?",
     # "?????? ???") per visible character. On the real samples, damaged pages measure 0.0068-0.23 (Chinese
     # pages decoded with the wrong charset, a Polish and a Finnish page with every accented letter lost);
@@ -249,8 +252,8 @@ class Filters(FilterRules):
     # Sources whose pages min_quality drops: Wikipedia is what the references were measured on, and its
     # low scorers are list-like articles (tables of dates, results), content rather than junk.
     low_quality_sources: list[Literal["commoncrawl", "wikipedia"]] = ["commoncrawl"]
-    content_bias: float = 0.36
-    content_weight: float = -2.47
+    content_bias: float = 0.11
+    content_weight: float = -1.11
     # Mask e-mail addresses, phone numbers and public IP addresses in kept documents with the tokens
     # |||EMAIL_ADDRESS|||, |||PHONE_NUMBER|||, |||IP_ADDRESS||| (corpus/filters/pii.py; counted in stats.pii_masked).
     pii: bool = True

@@ -39,7 +39,7 @@ FORM_RULES_OFF = dict(blocklist=False, min_stop_words=None, max_top_ngram_char_r
 
 
 def test_the_filter_step_scores_keeps_prose_and_drops_spam_as_low_quality():
-    rules = QualityRules(Filters(min_quality=0.2, **FORM_RULES_OFF))
+    rules = QualityRules(Filters(min_quality=0.3, **FORM_RULES_OFF))
     prose, reason = rules.judge(new_document(source=COMMONCRAWL, text=PROSE, url="https://mill.example/")._replace(lang="eng_Latn"))
     assert reason is None and prose.quality > 0.5 and prose.signals["lm_cost"] > 0
     spam = new_document(source=COMMONCRAWL, text=SPAM, url="https://x.example/")._replace(lang="eng_Latn")
@@ -53,7 +53,7 @@ def test_the_filter_step_scores_keeps_prose_and_drops_spam_as_low_quality():
 
 def test_a_language_without_a_reference_is_measured_but_not_judged():
     spam = new_document(source=COMMONCRAWL, text=SPAM, url="https://x.example/")._replace(lang="eng_Latn")
-    config = Filters(min_quality=0.2, languages={"eng_Latn": {"lm_reference": None}}, **FORM_RULES_OFF)
+    config = Filters(min_quality=0.3, languages={"eng_Latn": {"lm_reference": None}}, **FORM_RULES_OFF)
     measured, reason = QualityRules(config).judge(spam)
     assert reason is None and measured.signals["lm_cost"] > 4 and measured.quality == -1.0 and measured.quality_bucket == ""
 
@@ -70,6 +70,6 @@ def test_only_web_pages_are_dropped_as_low_quality_by_default():
     from corpus.schema import WIKIPEDIA
 
     article = new_document(source=WIKIPEDIA, text=SPAM, title="A list")._replace(lang="eng_Latn")
-    scored, reason = QualityRules(Filters(min_quality=0.2, **FORM_RULES_OFF)).judge(article)
-    assert reason is None and scored.quality < 0.2
-    assert QualityRules(Filters(min_quality=0.2, low_quality_sources=["commoncrawl", "wikipedia"], **FORM_RULES_OFF)).judge(article)[1] == LOW_QUALITY
+    scored, reason = QualityRules(Filters(min_quality=0.3, **FORM_RULES_OFF)).judge(article)
+    assert reason is None and scored.quality < 0.3
+    assert QualityRules(Filters(min_quality=0.3, low_quality_sources=["commoncrawl", "wikipedia"], **FORM_RULES_OFF)).judge(article)[1] == LOW_QUALITY
