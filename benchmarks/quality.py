@@ -77,7 +77,15 @@ def variants() -> dict[str, tuple[LangId, Filters]]:
         "release": (release.langid, release.filters),  # configs/release.yaml, as a user builds a release
         "no_blocklist": (LangId(), Filters(blocklist=False)),  # what the built-in adult/gambling lists add
         "no_content_model": (LangId(), Filters(content_model=False)),  # what the content model adds
+        "no_boilerplate_lines": (LangId(), Filters(boilerplate_lines=False)),  # what the line classifier adds
+        "no_spam_rules": (LangId(), Filters(**SPAM_RULES_OFF)),  # what the page-level spam rules add
+        # Every rule issue 24 added switched off (the longer built-in word list stays): the filters as they were.
+        "issue_24_rules_off": (LangId(), Filters(boilerplate_lines=False, content_model=False, max_damaged_char_ratio=None,
+                                                 pii=False, **SPAM_RULES_OFF)),
     }
+
+
+SPAM_RULES_OFF = dict(min_title_terms=None, max_doorway_host=None, max_placeholder_phrases=None, blocklist_min_terms=None)
 
 
 class Page(NamedTuple):
