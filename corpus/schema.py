@@ -83,7 +83,7 @@ class Drop(NamedTuple):
 class Sample(NamedTuple):
     """An example of what a rule removed (the opening of a dropped page, a removed line), for report.html."""
 
-    reason: str  # the drop reason ("filter/low_quality") or the line rule ("filter_lines/boilerplate")
+    reason: str  # the drop reason ("filter/low_quality") or the line rule ("filter_lines/boilerplate_lines")
     lang: str
     text: str
 

@@ -373,3 +373,14 @@ def test_quality_filter_reads_blocklist_files_through_beam_filesystems(tmp_path)
         kept, dropped, *_ = p | beam.Create(docs) | QualityFilter(config)
         assert_that(kept | "Kept" >> beam.Map(lambda d: d.url), equal_to(["https://a.example/"]), label="kept")
         assert_that(dropped | "Dropped" >> beam.Map(lambda d: d.reason), equal_to(["filter/blocklist"]), label="dropped")
+
+
+def test_the_filter_step_offers_examples_of_removed_lines_and_dropped_pages():
+    from corpus.schema import Sample
+
+    page = "Home | News | Sport | Contact\n" + "\n".join([SWAHILI] * 1)
+    out = list(QualityRules(Filters())(doc(page, "swh_Latn")))
+    lines = [s for s in out if isinstance(s, Sample) and s.reason.startswith("filter_lines/")]
+    assert lines and lines[0].text == "Home | News | Sport | Contact" and lines[0].lang == "swh_Latn"
+    dropped = list(QualityRules(Filters())(doc("too short", "eng_Latn")))
+    assert [s.reason for s in dropped if isinstance(s, Sample)] == ["filter/too_short"]

@@ -96,11 +96,17 @@ def line_rules(config: FilterRules) -> list[LineRule]:
     return [rule for on, rule in switches if on]
 
 
-def _count_removed(removed: dict[str, list[str]], lang: str, counts: Counter[str]) -> None:
-    """Every line a line rule removed, and its characters, as statistics per rule and language."""
+SAMPLE_LINES = 3  # removed lines per rule and document offered to the report's examples
+
+
+def _count_removed(removed: dict[str, list[str]], lang: str, counts: Counter[str], samples: list[Sample] | None) -> None:
+    """Every line a line rule removed, and its characters, as statistics per rule and language (and a few
+    of the lines as Samples for the report, named "filter_lines/<rule>")."""
     for rule, removed_lines in removed.items():
         counts[stat_key(STAT_FILTER_REMOVED_LINES, rule, lang)] += len(removed_lines)
         counts[stat_key(STAT_FILTER_REMOVED_CHARS, rule, lang)] += sum(map(len, removed_lines))
+        if samples is not None:
+            samples += (Sample.of(f"filter_lines/{rule}", lang, line) for line in removed_lines[:SAMPLE_LINES])
 
 
 def _read_local(path: str) -> str:
@@ -148,23 +154,26 @@ class QualityRules:
             self._languages[lang] = rules, line_rules(rules), document_rules(rules), listed, spam
         return self._languages[lang]
 
-    def __call__(self, doc: Document) -> Iterator[Document | Drop | Stat]:
-        """The filter step: the document kept (cleaned, with its signals) or a Drop (and a Sample of it for the
-        report), and what its rules counted."""
+    def __call__(self, doc: Document) -> Iterator[Document | Drop | Stat | Sample]:
+        """The filter step: the document kept (cleaned, with its signals) or a Drop, what its rules counted,
+        and Samples of what they removed for the report."""
         counts: Counter[str] = Counter()
-        doc, reason = self.judge(doc, counts)
+        samples: list[Sample] = []
+        doc, reason = self.judge(doc, counts, samples)
         yield from (Stat(key, amount) for key, amount in sorted(counts.items()))
+        yield from samples
         if reason:
             yield Sample.of(drop_reason(STAGE_FILTER, reason), doc.lang, doc.text)
             yield Drop(drop_reason(STAGE_FILTER, reason), doc.lang, doc.source, doc.id)
         else:
             yield doc
 
-    def judge(self, doc: Document, counts: Counter[str] | None = None) -> tuple[Document, str | None]:
+    def judge(self, doc: Document, counts: Counter[str] | None = None, samples: list[Sample] | None = None) -> tuple[Document, str | None]:
         """The document cleaned of boilerplate lines, with its signals, and the drop reason (None: keep).
 
         A kept document carries every signal its rules measured; a dropped one stops at the first failure.
-        `counts` receives the statistics of what the rules removed or changed ("kind|key" -> amount).
+        `counts` receives the statistics of what the rules removed or changed ("kind|key" -> amount),
+        `samples` a few of the lines they removed.
         """
         counts = Counter() if counts is None else counts
         if doc.lang in self.excluded:
@@ -182,7 +191,7 @@ class QualityRules:
             kept, removed = split_lines(page, script(doc.lang), active) if active else (page, {})
             signals.update((rule.name, round(len(removed.get(rule.name, ())) / len(page), 4)) for rule in lines)
             if removed:
-                _count_removed(removed, doc.lang, counts)
+                _count_removed(removed, doc.lang, counts, samples)
                 doc = with_text(doc, "\n".join(kept))
             if not doc.text:
                 return doc._replace(signals=signals), EMPTY
@@ -210,7 +219,7 @@ class QualityRules:
             removed_lines = [line for line, kept_line in zip(page, keep) if not kept_line]
             signals[BOILERPLATE_LINES] = round(len(removed_lines) / len(page), 4)
             if removed_lines:
-                _count_removed({BOILERPLATE_LINES: removed_lines}, doc.lang, counts)
+                _count_removed({BOILERPLATE_LINES: removed_lines}, doc.lang, counts, samples)
                 doc = with_text(doc, "\n".join(line for line, kept_line in zip(page, keep) if kept_line))
                 if not doc.text:
                     return doc._replace(signals=signals), EMPTY
