@@ -385,7 +385,7 @@ def fit_content_model(pages: list[Page], docs: dict[str, list[Document]], refere
     longest: dict[str, Document] = {}
     for part in parts:
         out = [item for item in rules(part) if isinstance(item, (Document, Drop))][-1]
-        if isinstance(out, Document) and len(out.text) > len(longest.get(out.record_id, out)._replace(text="").text):
+        if isinstance(out, Document) and (out.record_id not in longest or len(out.text) > len(longest[out.record_id].text)):
             longest[out.record_id] = out
     judged = [(longest[p.record_id], p.good) for p in pages
               if p.source != WRITTEN_SOURCE and p.record_id in longest and longest[p.record_id].lang in references]

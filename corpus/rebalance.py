@@ -28,7 +28,7 @@ import math
 from typing import Mapping
 
 from corpus.config import Rebalance
-from corpus.filters.content import BUCKETS
+from corpus.schema import BUCKETS
 
 
 def unit_hash(*parts: object) -> float:

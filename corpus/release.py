@@ -13,10 +13,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corpus.config import LANGUAGE_DEFAULTS, Filters, Rebalance
-from corpus.filters.content import BUCKETS
 from corpus.lang import language_code
 from corpus.rebalance import held_back, may_repeat
-from corpus.schema import BITEXT_SCHEMA, DOCUMENT_SCHEMA, SOURCES, BitextPair, Document, pair_name, signals_row
+from corpus.schema import BITEXT_SCHEMA, BUCKETS, DOCUMENT_SCHEMA, SOURCES, BitextPair, Document, pair_name, signals_row
 from corpus.statistics import (
     BITEXT_KIND_PREFIX,
     DOCUMENT_COUNT_KINDS,

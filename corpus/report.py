@@ -18,8 +18,8 @@ import matplotlib
 matplotlib.use("Agg")  # files only, never a window
 from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
 
-from corpus.filters.content import BUCKETS  # noqa: E402
 from corpus.release import PLOTS_DIR, REPORT, bitext_files, held_back_sentence, over_max_epochs, reconciles  # noqa: E402
+from corpus.schema import BUCKETS  # noqa: E402
 from corpus.statistics import (  # noqa: E402
     STAGE_DEDUP,
     STAGE_FILTER,

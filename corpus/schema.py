@@ -14,6 +14,10 @@ import pyarrow as pa
 
 from corpus.text import count_words
 
+# The content model's buckets of Document.quality_bucket (CCNet's names), best first.
+HEAD, MIDDLE, TAIL = "head", "middle", "tail"
+BUCKETS = (HEAD, MIDDLE, TAIL)
+
 COMMONCRAWL = "commoncrawl"
 WIKIPEDIA = "wikipedia"
 SOURCES = (COMMONCRAWL, WIKIPEDIA)

@@ -2,8 +2,8 @@
 
 from corpus.config import Filters
 from corpus.filters import LOW_QUALITY, QualityRules
-from corpus.filters.content import BUCKETS, ContentModel, bucket
-from corpus.schema import COMMONCRAWL, new_document
+from corpus.filters.content import ContentModel, bucket
+from corpus.schema import BUCKETS, COMMONCRAWL, new_document
 
 PROSE = (
     "The old mill stood at the bend of the river for almost two hundred years. When the water was high in spring, "

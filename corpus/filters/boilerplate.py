@@ -49,7 +49,7 @@ import regex
 
 from corpus.config import FilterRules
 from corpus.filters.measures import _stop_word_pattern, stop_words
-from corpus.lang import HAN_SCRIPTS, is_unspaced_label, language_code, script
+from corpus.lang import HAN_SCRIPTS, UNSPACED_CHARACTERS, is_unspaced_label, language_code, script
 from corpus.langid.labels import macrolanguages
 from corpus.langid.scripts import dominant_script, script_agrees
 
@@ -87,7 +87,7 @@ _SENTENCE_MARK = regex.compile(r"\p{Sentence_Terminal}")
 _CLAUSE_MARK = regex.compile(r"[\p{Sentence_Terminal}，、；：,;:]")  # punctuation of prose written without spaces
 _PUNCTUATED = regex.compile(r"[\p{Sentence_Terminal}，、；：,;:()（）]")  # a list item's, not a menu entry's
 # The forms need no Unicode properties: the standard re module scans them faster.
-_DENSE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # Han and kana
+_DENSE = re.compile("[" + "".join(UNSPACED_CHARACTERS[s] for s in ("Hira", "Kana", "Hani")) + "]")  # Han and kana
 _SYLLABLE = re.compile(r"[\uac00-\ud7af\u1200-\u139f\u2d80-\u2ddf]")  # Hangul and Ethiopic syllables
 _SYLLABIC_SCRIPTS = frozenset({"Hang", "Kore", "Ethi"})
 # Between menu or breadcrumb items; "/", ">" and the middle dot only with spaces around ("and/or" and

@@ -19,9 +19,8 @@ from __future__ import annotations
 import math
 
 from corpus.langid.identifiers import heliport_model
+from corpus.schema import HEAD, MIDDLE, TAIL
 
-HEAD, MIDDLE, TAIL = "head", "middle", "tail"
-BUCKETS = (HEAD, MIDDLE, TAIL)  # best first
 SAMPLE_CHARS = 20_000  # a long page is judged on its first characters: the cost is a mean, and this bounds the time
 UNREADABLE_COST = 7.0  # a text no model can read (no letters): heliport's ceiling
 
