@@ -15,11 +15,6 @@ def unit_size(doc: Document, config: RebalanceConfig) -> int:
     return doc.n_chars if config.unit == "chars" else 1
 
 
-def weighted_size(doc: Document, config: RebalanceConfig) -> float:
-    """A document's size times its source's weight."""
-    return unit_size(doc, config) * rebalance.source_weight(doc.source, config.source_weights)
-
-
 class SamplingRates(beam.PTransform):
     """A single dict {lang: rate} from the kept documents' source-weighted sizes.
 

@@ -23,7 +23,6 @@ LOW_SCORE = "bitext/low_score"
 DUPLICATE = "bitext/duplicate"
 WRONG_LANGUAGE = "bitext/wrong_language"  # a document's detected language is not the one its source declares
 TOO_LONG = "bitext/too_many_sentences"  # a document over bitext.max_sentences, left out of alignment
-UNMATCHED_LINK = "bitext/unmatched_link"  # an interlanguage link whose target article is not among the documents
 
 _URL = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(?:com|org|net|html?)\b", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

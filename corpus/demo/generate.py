@@ -24,7 +24,6 @@ N_WET_FILES = 3
 N_WARC_FILES = 2
 MIN_CHARS = 400
 
-MAJOR = ("eng_Latn", "rus_Cyrl", "fra_Latn", "deu_Latn", "spa_Latn")
 # Distinct web documents per language (before planted duplicates).
 WET_COUNTS = {"eng_Latn": 600, "rus_Cyrl": 235, "fra_Latn": 150, "deu_Latn": 120, "spa_Latn": 90}
 WARC_COUNTS = {"eng_Latn": 50, "rus_Cyrl": 20, "fra_Latn": 14, "deu_Latn": 12, "spa_Latn": 8,

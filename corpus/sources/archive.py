@@ -25,7 +25,7 @@ from typing import BinaryIO, Iterator, NamedTuple
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from corpus.schema import Drop
-from corpus.sources import damaged_file, offset_detail
+from corpus.sources.records import damaged_file, offset_detail
 from corpus.sources.compressed import DecompressedStream
 from corpus.statistics import (
     READ_CORRUPT,

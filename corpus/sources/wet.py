@@ -40,7 +40,7 @@ from fastwarc.warc import WarcRecordType
 
 from corpus.config import Read
 from corpus.schema import COMMONCRAWL, Document, Drop, Stat, new_document
-from corpus.sources import offset_detail, page_text, repaired_encoding, snapshot_from_path
+from corpus.sources.records import offset_detail, page_text, repaired_encoding, snapshot_from_path
 from corpus.sources.archive import WarcItem, decode, records
 from corpus.statistics import READ_EMPTY_TEXT, READ_MISSING_HEADER, READ_UNDECODABLE
 

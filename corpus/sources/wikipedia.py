@@ -57,7 +57,7 @@ from mwparserfromhell.nodes import (
 
 from corpus.config import Read, WikipediaSection
 from corpus.schema import WIKIPEDIA, Document, Drop, Stat, new_document
-from corpus.sources import offset_detail, repaired_encoding, snapshot_from_path
+from corpus.sources.records import offset_detail, repaired_encoding, snapshot_from_path
 from corpus.sources.compressed import DecompressedStream
 from corpus.statistics import (
     READ_EMPTY_TEXT,
