@@ -36,8 +36,8 @@ are the defaults of corpus/config.py; corpus/langid/calibration.json keeps the t
 the dataset card.
 
 Real pages: the language-ID stage on the first PAGES_PER_FILE pages of each real sample, counting split parts, list
-parts removed, list lines joined to their page and Han lines relabelled, with the page rules and
-with them off (list_share and japanese_kana_share above 1).
+parts removed, list lines joined to their page, weak parts joined to their page and Han lines relabelled,
+with the page rules and with them off (list_share and japanese_kana_share above 1, split_min_score 0).
 
 Throughput: lines per second of each backend on the same web-like lines (the demo texts and the
 authored sentences), and of the build's stage (IdentifyLanguage on the DirectRunner) against
@@ -363,7 +363,7 @@ def page_counts(pages: list, identifier) -> dict:
     lines = sorted({line for doc in pages for line in (paragraphs(doc.text) or [doc.text])})
     cached = _Cached(lines, identifier.predict(lines))
     out = {}
-    for name, config in (("rules", LangId()), ("rules_off", LangId(list_share=1.01, japanese_kana_share=1.01))):
+    for name, config in (("rules", LangId()), ("rules_off", LangId(list_share=1.01, japanese_kana_share=1.01, split_min_score=0.0))):
         decider = DocumentLanguage(cached, config)
         totals: dict = {"pages": len(pages), "documents": 0, "by_source": {}}
         for start in range(0, len(pages), 256):
@@ -580,13 +580,13 @@ def markdown(r: dict) -> str:
                 out.append(f"| {split} | {name} | {k['sentences']['macro_accuracy']:.3f} ({k['sentences']['macro_f1']:.3f}) | {k['paragraphs']['macro_accuracy']:.3f} ({k['paragraphs']['macro_f1']:.3f}) |")
     if "pages" in r:
         out += ["", "## Real pages through the stage (ensemble, calibrated)", "",
-                f"The first {PAGES_PER_FILE} pages of each Wikipedia and WET sample, split mode. `rules off`: list_share and japanese_kana_share above 1 "
+                f"The first {PAGES_PER_FILE} pages of each Wikipedia and WET sample, split mode. `rules off`: list_share and japanese_kana_share above 1, split_min_score 0 "
                 "(the citation weight in the page's majority stays).", "",
-                "| | pages | documents out | split parts | list parts removed | list lines joined to their page | Han lines relabelled Japanese | lines removed |",
-                "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+                "| | pages | documents out | split parts | list parts removed | list lines joined to their page | weak-part lines joined to their page | Han lines relabelled Japanese | lines removed |",
+                "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
         for name, t in r["pages"].items():
             out.append(f"| {name.replace('_', ' ')} | {t['pages']} | {t['documents']} | {t.get('langid_split_parts', 0)} | {t.get('langid_list_parts', 0)} | "
-                       f"{t.get('langid_list_joined_lines', 0)} | {t.get('langid_han_relabelled', 0)} | {t.get('langid_removed_lines', 0)} |")  # fmt: skip
+                       f"{t.get('langid_list_joined_lines', 0)} | {t.get('langid_weak_part_joined_lines', 0)} | {t.get('langid_han_relabelled', 0)} | {t.get('langid_removed_lines', 0)} |")  # fmt: skip
         out += ["", "| source | documents with the rules (rules off), by label; top 6 |", "|---|---|"]
         rules, off = r["pages"]["rules"]["by_source"], r["pages"]["rules_off"]["by_source"]
         for source in sorted(rules):
