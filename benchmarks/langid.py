@@ -516,6 +516,23 @@ def _round(x):
     return None if x is None else round(x, 3)
 
 
+def _third_opinion_md(t: dict) -> list[str]:
+    """The section on lingua as a third opinion (none when lingua was not installed)."""
+    if not t:
+        return []
+    out = ["", "## A third opinion where fastText and heliport disagree: lingua-language-detector", "",
+           f"Asked on {t['asked_share']:.1%} of the items (fastText unsure, heliport naming an unrelated language); fastText's answer "
+           f"where lingua names a language related to it, else heliport's. Macro accuracy at min_score 0.5 (F1 in brackets). "
+           f"Cost: fastText on all items plus lingua on those asked = {t['cost_vs_fasttext']:.1f}x fastText alone, "
+           f"after {t['load_seconds']:.0f} s to load lingua's models.", "",
+           "| split | system | sentences | paragraphs |", "|---|---|---|---|"]  # fmt: skip
+    for split in ("dev", "test"):
+        for name in ("ensemble", "ensemble+lingua"):
+            k = t[f"{split}/{name}"]
+            out.append(f"| {split} | {name} | {k['sentences']['macro_accuracy']:.3f} ({k['sentences']['macro_f1']:.3f}) | {k['paragraphs']['macro_accuracy']:.3f} ({k['paragraphs']['macro_f1']:.3f}) |")
+    return out
+
+
 def _pr(v: dict) -> str:
     fmt = lambda x: "-" if x is None else f"{x:.2f}"  # noqa: E731
     return f"{fmt(v['precision'])} / {fmt(v['recall'])}"
@@ -566,18 +583,7 @@ def markdown(r: dict) -> str:
         cells.append(_pr(systems["ensemble"]["before_strict"]["per_lang"][lang]))
         cells.append(_pr(systems["ensemble_former"]["after_strict"]["per_lang"][lang]))
         out.append(f"| {lang} | {v['items']} | " + " | ".join(cells) + " |")
-    if r.get("third_opinion"):
-        t = r["third_opinion"]
-        out += ["", "## A third opinion where fastText and heliport disagree: lingua-language-detector", "",
-                f"Asked on {t['asked_share']:.1%} of the items (fastText unsure, heliport naming an unrelated language); fastText's answer "
-                f"where lingua names a language related to it, else heliport's. Macro accuracy at min_score 0.5 (F1 in brackets). "
-                f"Cost: fastText on all items plus lingua on those asked = {t['cost_vs_fasttext']:.1f}x fastText alone, "
-                f"after {t['load_seconds']:.0f} s to load lingua's models.", "",
-                "| split | system | sentences | paragraphs |", "|---|---|---|---|"]  # fmt: skip
-        for split in ("dev", "test"):
-            for name in ("ensemble", "ensemble+lingua"):
-                k = t[f"{split}/{name}"]
-                out.append(f"| {split} | {name} | {k['sentences']['macro_accuracy']:.3f} ({k['sentences']['macro_f1']:.3f}) | {k['paragraphs']['macro_accuracy']:.3f} ({k['paragraphs']['macro_f1']:.3f}) |")
+    out += _third_opinion_md(r.get("third_opinion") or {})
     if "pages" in r:
         out += ["", "## Real pages through the stage (ensemble, calibrated)", "",
                 f"The first {PAGES_PER_FILE} pages of each Wikipedia and WET sample, split mode. `rules off`: list_share and japanese_kana_share above 1, split_min_score 0 "
