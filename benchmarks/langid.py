@@ -11,13 +11,21 @@ Labelled items, built at run time (third-party text is never stored in the repos
   quotes and names in other languages);
 - `commoncrawl`: lines of the real WET excerpt with a fifth or more of their letters in kana,
   labelled Japanese (kana are written for Japanese only). CommonCrawl's own language field is
-  the output of its identifier (CLD2), not a declaration by the page, and is not used.
-The real sets are skipped when ../shared/data is absent. Every item is assigned by a hash of its
-page (url or title; the sentence for authored items) to the development split, where thresholds
+  the output of its identifier (CLD2), not a declaration by the page, and is not used;
+- `django`, `django_paragraphs`, `spacy`: real sentences in ~90 languages from PyPI wheels read at run
+  time (benchmarks/langid_devset.py): Django's human translations of its messages (one message, or
+  four joined as a paragraph), including the close pairs hrv/bos/srp, ind/zsm, nob/nno/dan, hin/mar,
+  rus/ukr/bel, spa/ast/glg, cat; and spaCy's example sentences. Never Tatoeba or UDHR text (reserved).
+The real sets are skipped when ../shared/data is absent (the wheel sets when PyPI cannot be reached). Every item is assigned by a hash of its
+page (url or title; the sentence for authored items; the English message for Django's) to the development split, where thresholds
 are chosen, or to the test split, where the figures are reported.
 
 Each item goes through the build's own decision (corpus.langid.documents.DocumentLanguage: script
 check, thresholds) with the predictions of fastText, heliport, or their ensemble at a threshold.
+`ensemble_former` is the ensemble with the former rule for related answers (their macrolanguage) at
+the same threshold: what the most-specific rule (corpus.langid.labels.more_specific) changed.
+Macro accuracy (sentences: authored, django, spacy; paragraphs: wikipedia, django_paragraphs) is the
+strict recall averaged over gold languages.
 Strict: an answer is right only when it is the gold label; lenient: the gold label's macrolanguage
 is right too (hrv_Latn gold, hbs_Latn answered). Recall of a language = right and kept / its items;
 precision = items of the language / kept answers naming it (its label; leniently its macrolanguage's too). Calibration on the development split: the
@@ -28,8 +36,8 @@ are the defaults of corpus/config.py; corpus/langid/calibration.json keeps the t
 the dataset card.
 
 Real pages: the language-ID stage on the first PAGES_PER_FILE pages of each real sample, counting split parts, list
-parts removed, list lines joined to their page and Han lines relabelled, with the page rules and
-with them off (list_share and japanese_kana_share above 1).
+parts removed, list lines joined to their page, weak parts joined to their page and Han lines relabelled,
+with the page rules and with them off (list_share and japanese_kana_share above 1, split_min_score 0).
 
 Throughput: lines per second of each backend on the same web-like lines (the demo texts and the
 authored sentences), and of the build's stage (IdentifyLanguage on the DirectRunner) against
@@ -123,6 +131,26 @@ def read_pages() -> list:
     return docs
 
 
+def wheel_items() -> list[dict]:
+    """Real sentences from PyPI wheels (benchmarks/langid_devset.py), split by their English message or sentence."""
+    from benchmarks.langid_devset import django_items, spacy_items
+
+    return django_items(split_of) + spacy_items(split_of)
+
+
+SENTENCE_SETS, PARAGRAPH_SETS = ("authored", "django", "spacy"), ("wikipedia", "django_paragraphs")
+
+
+def by_kind(items: list[dict], decided: list, thresholds: dict[str, float]) -> dict[str, float]:
+    """Macro accuracy (strict recall: right label and kept, averaged over gold languages) of sentences and of paragraphs."""
+    out = {}
+    for kind, sets in (("sentences", SENTENCE_SETS), ("paragraphs", PARAGRAPH_SETS)):
+        sel = [n for n, item in enumerate(items) if item["set"] in sets]
+        per = scores([items[n] for n in sel], [decided[n] for n in sel], BEFORE["min_score"], thresholds, True)
+        out[kind] = {"macro_accuracy": macro(per, "recall"), "macro_f1": macro(per, "f1"), "languages": len([v for v in per.values() if v["items"]])}
+    return out
+
+
 def real_items(pages: list) -> list[dict]:
     """Wikipedia paragraphs labelled by their wiki where proven, and WET lines written with kana."""
     items, per_wiki, wet = [], {}, 0
@@ -213,7 +241,8 @@ def macro(per: dict, key: str) -> float:
 
 
 def calibrate(items, decided, default: float) -> dict[str, float]:
-    """Per label with MIN_ITEMS development items: the min_score of the best F1 (lenient), ties to the default."""
+    """Per label with MIN_ITEMS development items: the min_score of the best F1 (lenient), ties to the default,
+    where it gains more than MIN_GAIN over the default."""
     per_lang = {}
     golds = {}
     for item in items:
@@ -221,16 +250,20 @@ def calibrate(items, decided, default: float) -> dict[str, float]:
     for lang, n in sorted(golds.items()):
         if n < MIN_ITEMS:
             continue
-        f1 = {t: scores(items, decided, default, {lang: t}, strict=False)[lang]["f1"] for t in MIN_SCORES}
+        # Only the items of the language and the answers naming it bear on its F1.
+        names = {lang, macrolanguage(lang)}
+        near = [n for n, (item, (label, _, _)) in enumerate(zip(items, decided)) if item["gold"] == lang or label in names]
+        sub_items, sub_decided = [items[n] for n in near], [decided[n] for n in near]
+        f1 = {t: scores(sub_items, sub_decided, default, {lang: t}, strict=False)[lang]["f1"] for t in MIN_SCORES}
         best = max(f1.values())
         chosen = min((t for t in MIN_SCORES if f1[t] >= best - 1e-9), key=lambda t: (abs(t - default), t))
-        if chosen != default:
+        if best - f1[default] > MIN_GAIN:  # a language's own value only where it earns more than noise
             per_lang[lang] = chosen
     return per_lang
 
 
-def ensemble_preds(fast: list[Prediction], heli: list[Prediction], threshold: float) -> list[Prediction]:
-    return [combine(f, h) if f.score < threshold else f for f, h in zip(fast, heli)]
+def ensemble_preds(fast: list[Prediction], heli: list[Prediction], threshold: float, specific: bool = True) -> list[Prediction]:
+    return [combine(f, h, specific) if f.score < threshold else f for f, h in zip(fast, heli)]
 
 
 def evaluate(items: list[dict], fast: list[Prediction], heli: list[Prediction]) -> dict:
@@ -256,17 +289,21 @@ def evaluate(items: list[dict], fast: list[Prediction], heli: list[Prediction]) 
     threshold = BEFORE["ensemble_threshold"]
     if best - sweep[threshold] > MIN_GAIN:
         threshold = min((t for t in ENSEMBLE_THRESHOLDS if sweep[t] >= best - 1e-9), key=lambda t: (abs(t - threshold), t))
-    systems = {"fasttext": "fasttext", "heliport": "heliport", "ensemble": f"ensemble@{threshold}"}
+    # The former rule for related answers (their macrolanguage), at the same threshold: what the specific rule changed.
+    for t in {threshold, BEFORE["ensemble_threshold"]}:
+        decided[f"ensemble_former@{t}"] = decide(texts, ensemble_preds(fast, heli, t, specific=False))
+    systems = {"fasttext": "fasttext", "heliport": "heliport", "ensemble_former": f"ensemble_former@{threshold}", "ensemble": f"ensemble@{threshold}"}
     out = {"ensemble_threshold_sweep_dev_macro_f1": sweep, "ensemble_threshold": threshold, "calibrated_languages": sorted(enough), "systems": {}}
     for name, key in systems.items():
         per_lang = calibrate(dev_items, pick(decided[key], dev), BEFORE["min_score"])
-        before_key = f"ensemble@{BEFORE['ensemble_threshold']}" if name == "ensemble" else key
+        before_key = f"{name}@{BEFORE['ensemble_threshold']}" if name.startswith("ensemble") else key
         result = {"min_score_per_lang": per_lang}
         for when, k, thresholds in (("before", before_key, {}), ("after", key, per_lang)):
             for strict in (True, False):
                 per = scores(test_items, pick(decided[k], test), BEFORE["min_score"], thresholds, strict)
                 result[f"{when}_{'strict' if strict else 'lenient'}"] = {
                     "macro_precision": macro(per, "precision"), "macro_recall": macro(per, "recall"), "macro_f1": macro(per, "f1"), "per_lang": per}
+            result[f"{when}_by_kind"] = by_kind(test_items, pick(decided[k], test), thresholds)
         out["systems"][name] = result
     counts = {}
     for item in items:
@@ -277,6 +314,48 @@ def evaluate(items: list[dict], fast: list[Prediction], heli: list[Prediction]) 
     return out
 
 
+def third_opinion(items: list[dict], fast: list[Prediction], heli: list[Prediction], threshold: float) -> dict:
+    """lingua-language-detector (75 languages, its models inside its wheel) asked where the ensemble's two
+    models disagree (fastText unsure, heliport naming an unrelated language): fastText's answer where lingua
+    names a language related to it, else heliport's as now. Macro accuracy at min_score 0.5 on both splits,
+    and lingua's time on the lines it is asked against fastText's on all lines ({} when lingua is absent)."""
+    try:
+        from lingua import LanguageDetectorBuilder
+    except ImportError:
+        return {}
+    from corpus.langid.labels import normalise_heliport, related
+
+    texts = [i["text"] for i in items]
+    ensemble = ensemble_preds(fast, heli, threshold)
+    asked = [n for n, p in enumerate(ensemble) if p.model == "heliport"]  # the disagreements
+    started = time.perf_counter()
+    detector = LanguageDetectorBuilder.from_all_languages().with_preloaded_language_models().build()
+    load_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    answers = detector.detect_languages_in_parallel_of([texts[n] for n in asked])
+    lingua_seconds = time.perf_counter() - started
+    fasttext = FastTextIdentifier()
+    fast_seconds = min(_timed(lambda: fasttext.predict(texts)) for _ in range(3))
+    third = list(ensemble)
+    for n, language in zip(asked, answers):
+        if language is not None and related(normalise_heliport(language.iso_code_639_3.name.lower()), fast[n].lang):
+            third[n] = fast[n]._replace(model="lingua", other=heli[n].lang)
+    out = {"asked_share": len(asked) / len(items), "load_seconds": load_seconds,
+           "cost_vs_fasttext": (fast_seconds + lingua_seconds) / fast_seconds}  # fmt: skip
+    for split in ("dev", "test"):
+        idx = [n for n, i in enumerate(items) if i["split"] == split]
+        sub = [items[n] for n in idx]
+        for name, preds in (("ensemble", ensemble), ("ensemble+lingua", third)):
+            out[f"{split}/{name}"] = by_kind(sub, decide([texts[n] for n in idx], [preds[n] for n in idx]), {})
+    return out
+
+
+def _timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
 def page_counts(pages: list, identifier) -> dict:
     """The stage on every real page, with the page rules and with them off: what is split, removed, joined, relabelled."""
     from corpus.text import paragraphs
@@ -284,7 +363,7 @@ def page_counts(pages: list, identifier) -> dict:
     lines = sorted({line for doc in pages for line in (paragraphs(doc.text) or [doc.text])})
     cached = _Cached(lines, identifier.predict(lines))
     out = {}
-    for name, config in (("rules", LangId()), ("rules_off", LangId(list_share=1.01, japanese_kana_share=1.01))):
+    for name, config in (("rules", LangId()), ("rules_off", LangId(list_share=1.01, japanese_kana_share=1.01, split_min_score=0.0))):
         decider = DocumentLanguage(cached, config)
         totals: dict = {"pages": len(pages), "documents": 0, "by_source": {}}
         for start in range(0, len(pages), 256):
@@ -386,11 +465,12 @@ def main(throughput: bool = True) -> dict:
     started = time.perf_counter()
     fast, heli = FastTextIdentifier(), HeliportIdentifier()
     pages = read_pages()
-    items = authored() + real_items(pages)
+    items = authored() + real_items(pages) + wheel_items()
     texts = [i["text"] for i in items]
     results: dict = {"command": "python -m benchmarks.langid", "commit": commit(), "machine": machine()}
     results["calibration"] = evaluate(items, fast.predict(texts), heli.predict(texts))
     results["real_sets"] = bool(pages)
+    results["third_opinion"] = third_opinion(items, fast.predict(texts), heli.predict(texts), results["calibration"]["ensemble_threshold"])
     if pages:
         chosen = results["calibration"]
         results["pages"] = page_counts(pages, EnsembleIdentifier(fast, heli, chosen["ensemble_threshold"]))
@@ -436,6 +516,23 @@ def _round(x):
     return None if x is None else round(x, 3)
 
 
+def _third_opinion_md(t: dict) -> list[str]:
+    """The section on lingua as a third opinion (none when lingua was not installed)."""
+    if not t:
+        return []
+    out = ["", "## A third opinion where fastText and heliport disagree: lingua-language-detector", "",
+           f"Asked on {t['asked_share']:.1%} of the items (fastText unsure, heliport naming an unrelated language); fastText's answer "
+           f"where lingua names a language related to it, else heliport's. Macro accuracy at min_score 0.5 (F1 in brackets). "
+           f"Cost: fastText on all items plus lingua on those asked = {t['cost_vs_fasttext']:.1f}x fastText alone, "
+           f"after {t['load_seconds']:.0f} s to load lingua's models.", "",
+           "| split | system | sentences | paragraphs |", "|---|---|---|---|"]  # fmt: skip
+    for split in ("dev", "test"):
+        for name in ("ensemble", "ensemble+lingua"):
+            k = t[f"{split}/{name}"]
+            out.append(f"| {split} | {name} | {k['sentences']['macro_accuracy']:.3f} ({k['sentences']['macro_f1']:.3f}) | {k['paragraphs']['macro_accuracy']:.3f} ({k['paragraphs']['macro_f1']:.3f}) |")
+    return out
+
+
 def _pr(v: dict) -> str:
     fmt = lambda x: "-" if x is None else f"{x:.2f}"  # noqa: E731
     return f"{fmt(v['precision'])} / {fmt(v['recall'])}"
@@ -465,27 +562,37 @@ def markdown(r: dict) -> str:
         cells = [f"{result[k]['macro_precision']:.3f} / {result[k]['macro_recall']:.3f} / {result[k]['macro_f1']:.3f}"
                  for k in ("before_strict", "after_strict", "before_lenient", "after_lenient")]  # fmt: skip
         out.append(f"| {name} | " + " | ".join(cells) + " |")
+    out += ["", "## Test split: macro accuracy of sentences and of paragraphs", "",
+            f"Sentences: the sets {', '.join(SENTENCE_SETS)}; paragraphs: {', '.join(PARAGRAPH_SETS)}. Macro accuracy: the share of a language's "
+            "items given its exact label and kept, averaged over languages (strict recall); F1 beside it.", "",
+            "| system | sentences before | sentences after | paragraphs before | paragraphs after |", "|---|---|---|---|---|"]  # fmt: skip
+    for name, result in cal["systems"].items():
+        cells = [f"{result[w + '_by_kind'][k]['macro_accuracy']:.3f} (F1 {result[w + '_by_kind'][k]['macro_f1']:.3f}, {result[w + '_by_kind'][k]['languages']} languages)"
+                 for k in ("sentences", "paragraphs") for w in ("before", "after")]  # fmt: skip
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
     out += ["", "## Test split per language: precision / recall after calibration", "",
             "Strict counts only the exact label; lenient also the gold language's macrolanguage. "
             "Rows are gold languages with test items (n); a language of few items (authored: 1 to 3) says little on its own.", "",
-            "| language | n | fastText strict | fastText lenient | heliport strict | heliport lenient | ensemble strict | ensemble lenient | ensemble before (strict) |",
-            "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+            "| language | n | fastText strict | fastText lenient | heliport strict | heliport lenient | ensemble strict | ensemble lenient | ensemble before (strict) | ensemble, former related rule (strict) |",
+            "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     systems = cal["systems"]
     for lang, v in systems["ensemble"]["after_strict"]["per_lang"].items():
         if not v["items"]:
             continue
         cells = [_pr(systems[s][k]["per_lang"][lang]) for s in ("fasttext", "heliport", "ensemble") for k in ("after_strict", "after_lenient")]
         cells.append(_pr(systems["ensemble"]["before_strict"]["per_lang"][lang]))
+        cells.append(_pr(systems["ensemble_former"]["after_strict"]["per_lang"][lang]))
         out.append(f"| {lang} | {v['items']} | " + " | ".join(cells) + " |")
+    out += _third_opinion_md(r.get("third_opinion") or {})
     if "pages" in r:
         out += ["", "## Real pages through the stage (ensemble, calibrated)", "",
-                f"The first {PAGES_PER_FILE} pages of each Wikipedia and WET sample, split mode. `rules off`: list_share and japanese_kana_share above 1 "
+                f"The first {PAGES_PER_FILE} pages of each Wikipedia and WET sample, split mode. `rules off`: list_share and japanese_kana_share above 1, split_min_score 0 "
                 "(the citation weight in the page's majority stays).", "",
-                "| | pages | documents out | split parts | list parts removed | list lines joined to their page | Han lines relabelled Japanese | lines removed |",
-                "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+                "| | pages | documents out | split parts | list parts removed | list lines joined to their page | weak-part lines joined to their page | Han lines relabelled Japanese | lines removed |",
+                "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
         for name, t in r["pages"].items():
             out.append(f"| {name.replace('_', ' ')} | {t['pages']} | {t['documents']} | {t.get('langid_split_parts', 0)} | {t.get('langid_list_parts', 0)} | "
-                       f"{t.get('langid_list_joined_lines', 0)} | {t.get('langid_han_relabelled', 0)} | {t.get('langid_removed_lines', 0)} |")  # fmt: skip
+                       f"{t.get('langid_list_joined_lines', 0)} | {t.get('langid_weak_part_joined_lines', 0)} | {t.get('langid_han_relabelled', 0)} | {t.get('langid_removed_lines', 0)} |")  # fmt: skip
         out += ["", "| source | documents with the rules (rules off), by label; top 6 |", "|---|---|"]
         rules, off = r["pages"]["rules"]["by_source"], r["pages"]["rules_off"]["by_source"]
         for source in sorted(rules):

@@ -127,6 +127,7 @@ STAT_LANGID_LIST_JOINED_LINES = "langid_list_joined_lines"  # "...|<from>><to>"
 STAT_LANGID_LIST_PARTS = "langid_list_parts"
 STAT_LANGID_DISAGREEMENTS = "langid_disagreements"
 STAT_LANGID_SCRIPT_RELABELLED = "langid_script_relabelled"  # "...|<from>><to>"
+STAT_LANGID_WEAK_PART_JOINED_LINES = "langid_weak_part_joined_lines"  # "...|<from>><to>": a part without strong evidence kept with its page
 STAT_FILTER_REMOVED_LINES = "filter_removed_lines"  # "filter_removed_lines|<line rule>|<lang>": lines the filter step removed
 STAT_FILTER_REMOVED_CHARS = "filter_removed_chars"  # "filter_removed_chars|<line rule>|<lang>": their characters
 STAT_DEDUP_REMOVED = "dedup_removed"  # "dedup_removed|<exact|near|paragraph_too_short>|<lang>"

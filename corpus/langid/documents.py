@@ -19,12 +19,16 @@ become Japanese (corpus.langid.lines). A minority group made mostly of citation-
 (short items, references) is no section of its own, whatever its size: it joins the page
 when it is in the page's script and its lines name the page's language as their second
 choice (Marathi name lists read as Hindi, Ukrainian names as Russian), else its lines are
-removed (English references on a Bengali page).
+removed (English references on a Bengali page). Any other minority group in the page's script keeps
+the page's language unless its evidence is strong (score >= split_min_score and its lines do not
+name the page's language as their second choice): a weak group joins the page.
 
 Every resulting document then passes the script check (the dominant Unicode
 script must be one its label is written in: relabelled where the language is
 written in that script too, e.g. srp_Cyrl -> srp_Latn, else dropped as
-langid/script_mismatch) and the confidence threshold (langid/low_score).
+langid/script_mismatch), takes the script subtag its own characters show where the label's
+does not say (a language CLDR does not list) or says too little (Hans or Hant by the characters
+only one of them uses), and passes the confidence threshold (langid/low_score).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from corpus.langid.identifiers import Identifier, Prediction, predict_distinct
 from corpus.lang import script
 from corpus.langid.labels import related, setting_for
 from corpus.langid.lines import citation_like, could_be_japanese, japanese_page, list_like
-from corpus.langid.scripts import dominant_script, relabel_for_script, script_agrees, text_script_for
+from corpus.langid.scripts import dominant_script, relabel_for_script, script_agrees, script_from_text, text_script_for
 from corpus.schema import Document, make_id, with_text
 from corpus.statistics import (
     LANGID_LOW_SCORE,
@@ -50,6 +54,7 @@ from corpus.statistics import (
     STAT_LANGID_REMOVED_LINES,
     STAT_LANGID_SCRIPT_RELABELLED,
     STAT_LANGID_SPLIT_PARTS,
+    STAT_LANGID_WEAK_PART_JOINED_LINES,
     STAT_READ,
     relabelling,
     stat_key,
@@ -174,7 +179,11 @@ class DocumentLanguage:
             idx = groups[lang]
             part = [lines[i] for i in idx]
             if not list_like(part, self.config.list_share):
-                out[lang] = idx
+                if self._weak(part, [preds[i] for i in idx], majority):
+                    out[majority] = sorted(out[majority] + idx)
+                    stats += [(stat_key(STAT_LANGID_WEAK_PART_JOINED_LINES, relabelling(lang, majority)), len(idx))]
+                else:
+                    out[lang] = idx
                 continue
             chars = sum(len(line) for line in part)
             second = sum(len(lines[i]) for i in idx if preds[i].lang2 and related(preds[i].lang2, majority))
@@ -187,6 +196,15 @@ class DocumentLanguage:
                 stats += [(stat_key(STAT_LANGID_LIST_PARTS, lang), 1)]
         return out
 
+    def _weak(self, part: list[str], preds: list[Prediction], majority: str) -> bool:
+        """A part in the page's script whose own evidence is not strong: its score under split_min_score,
+        or half its characters naming the page's language as their second choice."""
+        if not script_agrees(script(majority), dominant_script("\n".join(part))):
+            return False
+        weights = [len(line) for line in part]
+        second = sum(n for p, n in zip(preds, weights) if p.lang2 and related(p.lang2, majority))
+        return _weighted(preds, weights) < self.config.split_min_score or 2 * second >= sum(weights)
+
     def _check(self, doc: Document, stats: list[tuple[str, int]]) -> Decision:
         if doc.lid_other:
             stats.append((stat_key(STAT_LANGID_DISAGREEMENTS, doc.lang), 1))
@@ -197,6 +215,10 @@ class DocumentLanguage:
                 return Decision(doc, LANGID_SCRIPT_MISMATCH)
             stats.append((stat_key(STAT_LANGID_SCRIPT_RELABELLED, relabelling(doc.lang, relabelled)), 1))
             doc = doc._replace(lang=relabelled)
+        own = script_from_text(doc.lang, doc.text, text_script)
+        if own != doc.lang:
+            stats.append((stat_key(STAT_LANGID_SCRIPT_RELABELLED, relabelling(doc.lang, own)), 1))
+            doc = doc._replace(lang=own)
         if doc.lang_score < setting_for(self.config.min_score_per_lang, doc.lang, self.config.min_score):
             return Decision(doc, LANGID_LOW_SCORE)
         return Decision(doc, "")

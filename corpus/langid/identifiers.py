@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import NamedTuple, Protocol, Sequence
 
 from corpus.config import LangId
-from corpus.langid.labels import UNDETERMINED, macrolanguage, normalise_heliport, normalise_label, related
+from corpus.langid.labels import UNDETERMINED, macrolanguage, more_specific, normalise_heliport, normalise_label, related
 
 BACKENDS = ("fasttext", "heliport", "ensemble")
 
@@ -108,7 +108,8 @@ class EnsembleIdentifier:
     """fastText decides when it is sure; below `threshold` heliport is asked, and the rule is:
 
     - heliport undetermined: fastText's answer stands;
-    - both name related labels (same language, or one macrolanguage): the same label, else the macrolanguage;
+    - both name related labels (same language, or one macrolanguage): the most specific label either
+      names (labels.more_specific: heliport's `hbs`/`msa` with fastText's hrv_Latn is hrv_Latn);
     - they disagree: heliport's answer, fastText's kept as `other` (and as lang2).
     The rule and the threshold were chosen by measurement (benchmarks/langid.md).
     """
@@ -132,15 +133,16 @@ class EnsembleIdentifier:
         return first
 
 
-def combine(fast: Prediction, heli: Prediction) -> Prediction:
-    """The ensemble's rule for one text that fastText was unsure of (see EnsembleIdentifier)."""
+def combine(fast: Prediction, heli: Prediction, specific: bool = True) -> Prediction:
+    """The ensemble's rule for one text that fastText was unsure of (see EnsembleIdentifier);
+    `specific=False` is the former rule for related labels (their macrolanguage), kept for the benchmark."""
     if heli.lang == UNDETERMINED or heli.lang.startswith("zxx"):
         return fast._replace(model="fasttext")
     if fast.lang == heli.lang:
         return fast._replace(score=max(fast.score, heli.score), model="ensemble")
     if related(fast.lang, heli.lang):
-        family = macrolanguage(fast.lang)
-        return Prediction(family, max(fast.score, heli.score), fast.lang, fast.score, "ensemble", heli.lang)
+        label = more_specific(fast.lang, heli.lang) if specific else macrolanguage(fast.lang)
+        return Prediction(label, max(fast.score, heli.score), fast.lang, fast.score, "ensemble", heli.lang)
     return Prediction(heli.lang, heli.score, fast.lang, fast.score, "heliport", fast.lang)
 
 

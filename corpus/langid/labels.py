@@ -14,7 +14,8 @@ Macrolanguage policy (see README, "Language identification"):
   `ara`, `hbs`, `msa`) stays the macrolanguage: nothing more is known;
 - two labels are *related* when equal, or one is the other's macrolanguage,
   or both are members of one macrolanguage; the ensemble labels related but
-  different answers with their macrolanguage, and a per-language setting given
+  different answers with the most specific of the two (`more_specific`: a member
+  over its macrolanguage), and a per-language setting given
   for a macrolanguage applies to all its members (`setting_for`).
 """
 
@@ -45,6 +46,7 @@ _LID176_OVERRIDES = {
     "nah": "nah_Latn",
     "war": "war_Latn",
     "ms": "zsm_Latn",  # Standard Malay (lid.176 has "id" apart)
+    "ku": "kmr_Latn",  # Kurmanji, Kurdish in Latin script (lid.176 has "ckb" apart)
     "ar": "arb_Arab",  # Modern Standard Arabic (lid.176 has "arz" apart)
     "fa": "pes_Arab",
     "no": "nob_Latn",  # Bokmål (lid.176 has "nn" apart)
@@ -56,7 +58,7 @@ _HELIPORT_OVERRIDES = {
     "hbs": "hbs", "hbsbos": "bos", "hbshrv": "hrv", "hbssrp": "srp", "msaind": "ind", "msazsm": "zsm",
     "msamalay": "msa", "msamin": "min", "estvro": "vro", "sagb": "sag", "undhtml": "und", "cmn": "zho",
 }  # fmt: skip
-_SCRIPT_OVERRIDES = {"kor": "Hang", "hbs": "Latn", "xal": "Cyrl", "azb": "Arab", "zho": "Hans", "und": "Zyyy", "zxx": "Zyyy"}
+_SCRIPT_OVERRIDES = {"ile": "Latn", "mwl": "Latn", "cbk": "Latn", "kor": "Hang", "hbs": "Latn", "xal": "Cyrl", "azb": "Arab", "zho": "Hans", "und": "Zyyy", "zxx": "Zyyy"}
 UNDETERMINED = "und_Zyyy"
 
 
@@ -79,15 +81,24 @@ def macrolanguages() -> dict[str, str]:
     return members
 
 
+def _likely_script(code3: str) -> str | None:
+    """CLDR's likely script of a language; None when CLDR does not list the language (langcodes would guess Latin)."""
+    from langcodes.data_dicts import LIKELY_SUBTAGS
+
+    try:
+        code = langcodes.Language.get(code3).language
+    except (LookupError, ValueError):
+        return None
+    found = LIKELY_SUBTAGS.get(code)
+    return found.split("-")[1] if found and found.count("-") == 2 else None
+
+
 def _with_script(code3: str) -> str:
-    code3 = MACRO_DEFAULT.get(code3, code3)
-    subtag = _SCRIPT_OVERRIDES.get(code3)
-    if subtag is None:
-        try:
-            subtag = langcodes.Language.get(code3).maximize().script or UNDETERMINED_SCRIPT
-        except (LookupError, ValueError):
-            subtag = UNDETERMINED_SCRIPT
-    return make_label(code3, subtag)
+    """The member MACRO_DEFAULT names, with its script: its own in CLDR, else its macrolanguage's
+    (pus -> pbt_Arab: CLDR knows Pashto, not Southern Pashto, and would guess Latin)."""
+    member = MACRO_DEFAULT.get(code3, code3)
+    subtag = _SCRIPT_OVERRIDES.get(member) or _likely_script(member) or _likely_script(code3) or _likely_script(macrolanguages().get(member, member))
+    return make_label(member, subtag or UNDETERMINED_SCRIPT)
 
 
 @functools.lru_cache(maxsize=None)
@@ -120,8 +131,35 @@ def macrolanguage(label: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 14)  # asked for most lines of every page; a few hundred label pairs occur
 def related(a: str, b: str) -> bool:
-    """The same language, or one the macrolanguage of the other, or members of one macrolanguage."""
-    return a == b or (language_code(a) != "und" and macrolanguage(a) == macrolanguage(b))
+    """The same language, or one the macrolanguage of the other, or members of one macrolanguage, in any
+    script: heliport's hbs_Latn names Serbo-Croatian on Cyrillic text too (the script comes from the text)."""
+    return a == b or (language_code(a) != "und" and language_code(macrolanguage(a)) == language_code(macrolanguage(b)))
+
+
+def more_specific(fast: str, heli: str) -> str:
+    """Of two related labels, the one that names an individual language: the member where the other
+    label is its macrolanguage (heliport answers `hbs`, `msa`, `ara` for all their members; lid.176
+    `sh` for Serbo-Croatian), heliport's where both name different members (measured better on
+    nob/nno; benchmarks/langid.md), and the macrolanguage only where neither names a member. `zho` is
+    written Chinese's own label here (STANDARD_MACRO): heliport's zho stands against fastText's wuu."""
+    if _names_no_member(heli) and not _names_no_member(fast):
+        return fast
+    return heli
+
+
+# Macrolanguage codes the convention uses for the standard written language (zho_Hans is written Mandarin,
+# as in NLLB and GlotLID): such a label names an individual language, not "some member".
+STANDARD_MACRO = frozenset({"zho"})
+
+
+@functools.lru_cache(maxsize=1)
+def _macrolanguage_codes() -> frozenset[str]:
+    return frozenset(macrolanguages().values()) - STANDARD_MACRO
+
+
+def _names_no_member(label: str) -> bool:
+    """A macrolanguage label (hbs_Latn, msa_Latn, ara_Arab): the model did not say which member."""
+    return language_code(label) in _macrolanguage_codes()
 
 
 def setting_for(settings: dict[str, float], label: str, default: float) -> float:

@@ -6,7 +6,8 @@ on the real Wikipedia and CommonCrawl samples, benchmarks/langid.md). Two kinds 
 therefore defer to the page:
 
 - citation-like lines: short items (names, headings, menu entries) and lines with the marks
-  of a reference (years, ISBN/DOI, URLs, page numbers, initials, " // "). A minority-language
+  of a reference (years in any script's digits, ISBN/DOI, URLs, page numbers, initials, " // ",
+  a bracketed author or source at the end). A minority-language
   part made mostly of them is not a section in its own right (corpus.langid.documents).
 - Han-only lines (no kana): Chinese and Japanese share the Han characters, so a kanji list
   or heading says nothing about which of the two it is; on a page with Japanese evidence
@@ -16,6 +17,8 @@ therefore defer to the page:
 from __future__ import annotations
 
 import functools
+import sys
+import unicodedata
 
 import regex
 
@@ -36,7 +39,10 @@ _MARKS = [
     regex.compile(r"(?:^|[\s,(])\p{Lu}\.\s?(?:\p{Lu}\.|\p{Lu}\p{Ll}+)"),  # initials: "A. B." or "A. Name"
     regex.compile(r"^\p{Lu}[\p{L}'-]+, \p{Lu}[\p{L}.]*[.;:]"),  # an author first: "Avedon, Elliot;"
     regex.compile(r" // |\bet al\b|\b(?:Retrieved|Archived|Accessed)\b|\[dostęp|\bed(?:s)?\.\)?|\(ред\.\)|— [МЛК]\.[,:]?"),
+    regex.compile(r"\([^()]{2,60}\)[.;,]?$"),  # ends in a bracketed author, publisher or source: "Title: Subtitle (Name)"
 ]
+# Every Unicode decimal digit as its ASCII digit, so that years in Devanagari (२००४) or Bengali digits count too.
+_ASCII_DIGITS = {cp: str(unicodedata.digit(chr(cp))) for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) == "Nd" and cp > 127}
 _DIGIT = regex.compile(r"\d")
 _LETTER = regex.compile(r"\p{L}")
 _KANA = regex.compile(r"[\p{Script=Hiragana}\p{Script=Katakana}]")
@@ -60,6 +66,7 @@ CHINESE_ONLY_MAX_SHARE = 0.02
 def marks(line: str) -> int:
     """Kinds of reference mark a line carries (a year, ISBN, URL, pages, initials, ...);
     years as dense as one per YEAR_CHARS characters (a list of works, one year each) count three times."""
+    line = line.translate(_ASCII_DIGITS)
     years = len(_YEAR.findall(line))
     found = 1 if years == 0 else 2 if years < 3 or years * YEAR_CHARS < len(line) else 4
     return found - 1 + sum(1 for pattern in _MARKS if pattern.search(line))
