@@ -381,7 +381,7 @@ class Output(_Strict):
     # MMLM per language and TLM per language pair; needs the tokenizer.
     tokens: bool = False
     # The card's sampling probabilities q_i ∝ p_i^alpha on token counts. The documents are already rebalanced
-    # (rebalance.*), so 1 keeps the build's distribution; XLM-R's 0.3 belongs to corpora not rebalanced before.
+    # (rebalance.*), so 1 keeps the build's distribution; XLM-R's 0.3 is for a build with rebalance.alpha 1.
     tokens_alpha: float = Field(1.0, ge=0.0, le=1.0)
 
 

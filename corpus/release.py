@@ -586,6 +586,8 @@ def describe(manifest: Mapping[str, Any]) -> str:
         for lang, f in sorted(tok["fertility"].items()):
             share = tok.get("sample", {}).get(lang, {}).get("share", 0)
             lines.append(f"{lang:<12}{share:>8.3f}{f['fertility']:>11.3f}{f['per']:>6}{100 * f['byte_fallback_share']:>9.2f}")
+    if manifest.get("tokens"):
+        lines += ["", f"token files ({manifest['tokens']['dtype']}, q_i with alpha {manifest['tokens']['alpha']:g}):", token_table(manifest)]
     for kind, values in manifest.get("stats", {}).items():
         lines += ["", f"stats: {kind} ({len(values)} keys)"]
         for key, amount in list(values.items())[:40]:
@@ -642,9 +644,10 @@ def token_summary(shards: Iterable[Mapping[str, Any]], config: Mapping[str, Any]
     }
 
 
-def with_tokens(manifest: Mapping[str, Any], entries: list[Mapping[str, Any]]) -> dict[str, Any]:
-    """The manifest with its token files replaced by those of a new tokenization (`corpus tokenize`)."""
-    shards = sorted([*(s for s in manifest["shards"] if not is_token_file(s["path"])), *entries], key=lambda s: s["path"])
+def with_tokens(manifest: Mapping[str, Any], entries: list[Mapping[str, Any]], kinds: Iterable[str] = (tokens.MMLM, tokens.TLM)) -> dict[str, Any]:
+    """The manifest with its token files of `kinds` replaced by those of a new tokenization (`corpus tokenize`)."""
+    replaced = tuple(f"{TOKENS_DIR}/{kind}/" for kind in kinds)
+    shards = sorted([*(s for s in manifest["shards"] if not s["path"].startswith(replaced)), *entries], key=lambda s: s["path"])
     return {**manifest, "shards": shards, "tokens": token_summary(shards, manifest["config"], manifest.get("tokenizer"))}
 
 
@@ -700,13 +703,14 @@ def token_set_problems(bin_entry: Mapping[str, Any], files: Mapping[str, bytes |
     ids = np.frombuffer(data, dtype=index.dtype)
     if vocab_size and len(ids) and int(ids.max()) >= vocab_size:
         problems.append(f"{prefix}: token id {int(ids.max())} outside the vocabulary of {vocab_size}")
-    if tlm:
-        sidecar = files.get(prefix + tokens.LANGS)
+    if tlm and prefix + tokens.LANGS not in files:
+        problems.append(f"{prefix}{tokens.LANGS}: not listed in the manifest")
+    elif tlm and files[prefix + tokens.LANGS] is not None:  # a missing file is reported as missing
         try:
-            langs = np.load(io.BytesIO(sidecar or b""), allow_pickle=False)
+            langs = np.load(io.BytesIO(files[prefix + tokens.LANGS]), allow_pickle=False)
             if len(langs) != found[0] or np.any(langs["offset"] <= 0) or np.any(langs["offset"] >= index.lengths):
                 problems.append(f"{prefix}{tokens.LANGS}: its rows do not match the sequences")
-        except (ValueError, OSError, KeyError) as e:
+        except (ValueError, OSError, EOFError, KeyError) as e:
             problems.append(f"{prefix}{tokens.LANGS}: not readable ({e})")
     return problems
 

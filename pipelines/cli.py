@@ -267,6 +267,12 @@ def _mine(config: BuildConfig, beam_args: list[str]) -> int:
         _check_inputs(built, ("wet", "warc", "wikipedia"))
         started = time.time()
         manifest = run_mine(config, built, beam_args)
+        if manifest.get("tokens"):  # the release has token files: the pairs' follow the new bitext
+            from pipelines.build import launch_options
+            from pipelines.tokens import publish, run_tokenize
+
+            manifest = run_tokenize(manifest, config.output.dir, launch_options(config, beam_args), (release.BITEXT_DIR,))
+            publish(manifest, config.output.dir)
     finally:
         if demo_dir:
             shutil.rmtree(demo_dir, ignore_errors=True)

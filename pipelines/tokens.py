@@ -133,21 +133,24 @@ def model_digest(tokenizer_info) -> Any:
     return tokenizer_info | "ModelDigest" >> beam.Map(lambda info: info["files"][MODEL]["sha256"])
 
 
-def run_tokenize(manifest: dict[str, Any], out_dir: str, options) -> dict[str, Any]:
-    """`corpus tokenize`: the token files of a finished release, written with its tokenizer/spm.model; returns
-    the manifest with the new token files. A model replaced since the build is recorded (checksums, size)."""
+def run_tokenize(manifest: dict[str, Any], out_dir: str, options, folders: tuple[str, ...] = tuple(release.TOKEN_SETS)) -> dict[str, Any]:
+    """`corpus tokenize`: the token files of a finished release's Parquet `folders` (docs, bitext), written with its
+    tokenizer/spm.model; returns the manifest with the new token files. A model replaced since the build is
+    recorded (checksums, size)."""
     from pipelines.build import WORK_DIR, _read_json_lines
     from pipelines.stats import WriteJsonLines
 
     with FileSystems.open(FileSystems.join(out_dir, MODEL)) as f:
         model = f.read()
     digest = hashlib.sha256(model).hexdigest()
-    tokens_dir = FileSystems.join(out_dir, release.TOKENS_DIR)
-    if FileSystems.exists(tokens_dir):
-        FileSystems.delete([tokens_dir])  # this command's (or the build's) earlier token files, nothing else
+    kinds = [release.TOKEN_SETS[folder] for folder in folders]
+    for kind in kinds:
+        earlier = FileSystems.join(out_dir, release.TOKENS_DIR, kind)
+        if FileSystems.exists(earlier):
+            FileSystems.delete([earlier])  # this command's (or the build's) earlier token files, nothing else
     work = FileSystems.join(out_dir, WORK_DIR)
     listing = FileSystems.join(work, "tokens.jsonl")
-    shards = [s for s in manifest["shards"] if not release.is_token_file(s["path"])]
+    shards = [s for s in manifest["shards"] if s["path"].split("/")[0] in folders]
     with beam.Pipeline(options=options) as p:
         (
             p
@@ -156,13 +159,14 @@ def run_tokenize(manifest: dict[str, Any], out_dir: str, options) -> dict[str, A
             | "WriteList" >> WriteJsonLines(listing)
         )
     entries = _read_json_lines(listing)
-    FileSystems.delete([work])
+    if FileSystems.exists(work):  # no shard to tokenize leaves no work folder
+        FileSystems.delete([work])
     updated = with_model(manifest, model)
     if updated is not manifest:  # a new model: its vocabulary file too, so the release verifies
         from corpus import tokenizer
 
         write_file(FileSystems.join(out_dir, release.TOKENIZER_DIR, "spm.vocab"), tokenizer.vocab_text(model).encode("utf-8"))
-    return release.with_tokens(updated, entries)
+    return release.with_tokens(updated, entries, kinds)
 
 
 def with_model(manifest: dict[str, Any], model: bytes) -> dict[str, Any]:
