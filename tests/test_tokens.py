@@ -226,3 +226,23 @@ def test_verify_names_damaged_token_files_and_tokenize_rewrites_them_identically
     assert again["shards"] == manifest["shards"] and again["tokens"] == manifest["tokens"]
     assert not (copy / "tokens/mmlm/stray.bin").exists()
     assert _cli("verify", str(copy)).returncode == 0
+
+
+def test_tokenize_after_the_tokenizer_was_replaced_uses_and_records_the_new_model(demo, tmp_path, sp):
+    out, _, manifest = demo
+    copy = tmp_path / "release"
+    shutil.copytree(out, copy)
+    new_model = sp.serialized_model_proto()
+    (copy / "tokenizer/spm.model").write_bytes(new_model)
+    result = _cli("tokenize", str(copy))
+    assert result.returncode == 0, result.stderr[-2000:]
+    again = json.loads((copy / "manifest.json").read_text())
+    assert again["tokenizer"]["files"]["tokenizer/spm.model"]["sha256"] == hashlib.sha256(new_model).hexdigest()
+    assert again["tokenizer"]["vocab_size"] == again["tokens"]["vocab_size"] == sp.get_piece_size() != manifest["tokenizer"]["vocab_size"]
+    assert again["tokens"]["model_sha256"] == hashlib.sha256(new_model).hexdigest()
+    entry = next(s for s in _token_sets(again) if s["path"].startswith("tokens/mmlm/"))
+    prefix = copy / entry["path"].removesuffix(".bin")
+    _, _, _, _, sequences = parse_megatron(Path(f"{prefix}.idx").read_bytes(), Path(f"{prefix}.bin").read_bytes())
+    text = pq.read_table(copy / entry["source"]).column("text")[0].as_py()
+    assert sp.decode(sequences[0].tolist()) == sp.decode(sp.encode(text))
+    assert _cli("verify", str(copy)).returncode == 0
