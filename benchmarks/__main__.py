@@ -11,6 +11,7 @@ runs, each in its own process:
                     boilerplate (about 3),
                     bitext (about 13: it times three demo builds),
                     quality (which web pages the build keeps, against judged pages; about 10 seconds),
+                    tokens (token files vs raw SentencePiece on one core, demo with and without them: about 8),
                     runners (DirectRunner vs DaskRunner on a 2-worker cluster, demo build at 1x and 4x:
                     about 7 minutes per run) (benchmarks/<name>.md)
 then stamps each result (Markdown and JSON) with the command, the commit and the machine, and writes
@@ -46,6 +47,7 @@ MODULES = {
     "bitext": ([], None, None),
     "quality": (["--runs", "{runs}"], None, None),
     "boilerplate": (["--runs", "{runs}"], None, None),
+    "tokens": (["--runs", "{runs}"], None, None),
 }
 
 

@@ -390,6 +390,12 @@ class Output(_Strict):
     row_group_bytes: int = Field(128 * 1024 * 1024, ge=1024)
     compression: Literal["zstd", "snappy", "gzip", "none"] = "zstd"
     report: bool = True  # report.html and its PNG plots
+    # tokens/: every docs/ and bitext/ shard as token ids in Megatron's .bin/.idx layout (corpus/tokens.py),
+    # MMLM per language and TLM per language pair; needs the tokenizer.
+    tokens: bool = False
+    # The card's sampling probabilities q_i ∝ p_i^alpha on token counts. The documents are already rebalanced
+    # (rebalance.*), so 1 keeps the build's distribution; XLM-R's 0.3 is for a build with rebalance.alpha 1.
+    tokens_alpha: float = Field(1.0, ge=0.0, le=1.0)
 
 
 class Scoring(_Strict):
@@ -459,6 +465,14 @@ class BuildConfig(_Strict):
     tokenizer: Tokenizer = Tokenizer()
     output: Output = Output()
     bitext: Bitext = Bitext()
+
+    @field_validator("output")
+    @classmethod
+    def _tokens_need_the_tokenizer(cls, output: Output, info) -> Output:
+        tokenizer = info.data.get("tokenizer")
+        if output.tokens and tokenizer is not None and not tokenizer.enabled:
+            raise ValueError("output.tokens needs tokenizer.enabled: the token files use the release's tokenizer")
+        return output
 
 
 class ConfigError(ValueError):

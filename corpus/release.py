@@ -7,12 +7,15 @@ import io
 import math
 from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
+import numpy as np
 import yaml
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from corpus import tokens
 from corpus.config import LANGUAGE_DEFAULTS, Filters, Rebalance
+from corpus.config import Output
 from corpus.lang import language_code
 from corpus.rebalance import held_back, may_repeat
 from corpus.schema import BITEXT_SCHEMA, BUCKETS, DOCUMENT_SCHEMA, SOURCES, BitextPair, Document, pair_name, signals_row
@@ -46,6 +49,7 @@ CARD = "README.md"
 REPORT = "report.html"
 PLOTS_DIR = "report"  # PNG plots beside report.html
 BITEXT_DIR = "bitext"
+TOKENS_DIR = "tokens"  # token ids of docs/ and bitext/ shards in Megatron's layout (corpus/tokens.py)
 # The stages documents pass, in order; each drop reason belongs to the longest stage its name starts with.
 STAGES = (STAGE_READ, STAGE_LANGID, STAGE_FILTER, STAGE_DEDUP_EXACT, STAGE_DEDUP_NEAR, STAGE_DEDUP_PARAGRAPH)
 
@@ -335,6 +339,7 @@ def dataset_card(manifest: Mapping[str, Any]) -> str:
             ),
             "",
         ]
+    parts += token_card(manifest)
     parts += content_quality(manifest)
     parts += langid_quality(manifest)
     parts += [
@@ -431,6 +436,7 @@ def assemble_manifest(
         "stats": {kind: dict(sorted(values.items())) for kind, values in sorted(other.items())},
         "shards": sorted(shards, key=lambda s: s["path"]),
         "tokenizer": dict(tokenizer or {}),
+        "tokens": token_summary(shards, config, tokenizer),
         "run": dict(run),
     }
 
@@ -526,6 +532,8 @@ def verify(manifest: Mapping[str, Any], read: Callable[[str], bytes | None], pre
     rows_per_lang: dict[str, int] = {}
     for shard in manifest["shards"]:
         path = shard["path"]
+        if is_token_file(path):  # checked set by set below (token_problems)
+            continue
         data = read(path)
         if data is None:
             problems.append(f"{path}: missing")
@@ -546,6 +554,7 @@ def verify(manifest: Mapping[str, Any], read: Callable[[str], bytes | None], pre
             problems.append(f"{lang}: {rows_per_lang.get(lang, 0)} rows in shards, the manifest says {v['written']} written")
     if sum(v["written"] for v in manifest["languages"].values()) != manifest["documents"]["written"]:
         problems.append("documents.written is not the sum of the languages' written counts")
+    problems += token_problems(manifest, read)
     listed = {shard["path"] for shard in manifest["shards"]}
     problems += [f"{path}: not listed in the manifest" for path in sorted(set(present) - listed)]
     for path, expected in sorted((manifest.get("tokenizer") or {}).get("files", {}).items()):
@@ -581,10 +590,169 @@ def describe(manifest: Mapping[str, Any]) -> str:
         for lang, f in sorted(tok["fertility"].items()):
             share = tok.get("sample", {}).get(lang, {}).get("share", 0)
             lines.append(f"{lang:<12}{share:>8.3f}{f['fertility']:>11.3f}{f['per']:>6}{100 * f['byte_fallback_share']:>9.2f}")
+    if manifest.get("tokens"):
+        lines += ["", f"token files ({manifest['tokens']['dtype']}, q_i with alpha {manifest['tokens']['alpha']:g}):", token_table(manifest)]
     for kind, values in manifest.get("stats", {}).items():
         lines += ["", f"stats: {kind} ({len(values)} keys)"]
         for key, amount in list(values.items())[:40]:
             lines.append(f"  {key:<40}{amount:>12,}")
         if len(values) > 40:
             lines.append(f"  ... {len(values) - 40} more in manifest.json")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Token files (corpus/tokens.py): tokens/mmlm/<lang>/ and tokens/tlm/<pair>/, one file set per Parquet shard.
+
+TOKEN_SETS = {DOCS_DIR: tokens.MMLM, BITEXT_DIR: tokens.TLM}  # the Parquet folder each kind is tokenized from
+
+
+def is_token_file(path: str) -> bool:
+    return path.startswith(TOKENS_DIR + "/")
+
+
+def token_prefix(parquet_path: str) -> str:
+    """docs/<lang>/part-X.parquet -> tokens/mmlm/<lang>/part-X (bitext/<pair>/... -> tokens/tlm/<pair>/...)."""
+    folder, label, name = parquet_path.split("/")
+    return f"{TOKENS_DIR}/{TOKEN_SETS[folder]}/{label}/{name.removesuffix('.parquet')}"
+
+
+def token_summary(shards: Iterable[Mapping[str, Any]], config: Mapping[str, Any], tokenizer: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The manifest's `tokens`: per language and pair its files, sequences, documents, tokens, share of tokens
+    and sampling probability q_i = p_i^alpha / sum_j p_j^alpha (alpha: output.tokens_alpha); {} without token files."""
+    sets = [s for s in shards if is_token_file(s["path"]) and s["path"].endswith(tokens.BIN)]
+    if not sets:
+        return {}
+    groups: dict[str, dict[str, dict[str, Any]]] = {tokens.MMLM: {}, tokens.TLM: {}}
+    for s in sorted(sets, key=lambda s: s["path"]):
+        _, kind, label, _ = s["path"].split("/")
+        group = groups[kind].setdefault(label, {"files": [], "sequences": 0, "documents": 0, "tokens": 0})
+        group["files"].append(s["path"].removesuffix(tokens.BIN))
+        for count in ("sequences", "documents", "tokens"):
+            group[count] += s[count]
+    alpha = Output.model_validate(config.get("output", {})).tokens_alpha
+    for labels in groups.values():
+        total = sum(v["tokens"] for v in labels.values()) or 1
+        chances = tokens.probabilities({label: v["tokens"] for label, v in labels.items()}, alpha)
+        for label, v in labels.items():
+            v.update(share=round(v["tokens"] / total, 6), probability=chances.get(label, 0.0))
+    model = ((tokenizer or {}).get("files") or {}).get(f"{TOKENIZER_DIR}/spm.model", {})
+    return {
+        "format": "Megatron indexed dataset (.bin + .idx, MMIDIDX version 1)",
+        "dtype": sets[0]["dtype"],
+        "vocab_size": (tokenizer or {}).get("vocab_size"),
+        "model_sha256": model.get("sha256"),
+        "alpha": alpha,
+        tokens.MMLM: dict(sorted(groups[tokens.MMLM].items())),
+        tokens.TLM: dict(sorted(groups[tokens.TLM].items())),
+    }
+
+
+def with_tokens(manifest: Mapping[str, Any], entries: list[Mapping[str, Any]], kinds: Iterable[str] = (tokens.MMLM, tokens.TLM)) -> dict[str, Any]:
+    """The manifest with its token files of `kinds` replaced by those of a new tokenization (`corpus tokenize`)."""
+    replaced = tuple(f"{TOKENS_DIR}/{kind}/" for kind in kinds)
+    shards = sorted([*(s for s in manifest["shards"] if not s["path"].startswith(replaced)), *entries], key=lambda s: s["path"])
+    return {**manifest, "shards": shards, "tokens": token_summary(shards, manifest["config"], manifest.get("tokenizer"))}
+
+
+def token_card(manifest: Mapping[str, Any]) -> list[str]:
+    """The card's section on the token files: layout, counts and each language's sampling probability."""
+    info = manifest.get("tokens") or {}
+    if not info:
+        return []
+    out = [
+        "## Token files",
+        "",
+        f"`{TOKENS_DIR}/` holds the token ids of the release in Megatron's indexed layout ({info['dtype']}; "
+        "`.idx`: b\"MMIDIDX\\x00\\x00\", version 1, dtype code, sequence and document counts, int32 lengths, "
+        "int64 byte pointers, int64 document indices), one file set per Parquet shard. "
+        f"`{TOKENS_DIR}/{tokens.MMLM}/<lang>/`: each row of `docs/<lang>/` (copies included) is one document, "
+        f"tokenized with `{TOKENIZER_DIR}/spm.model`, without added specials. `{TOKENS_DIR}/{tokens.TLM}/<pair>/`: each "
+        "mined pair is one document of two sequences, `<s> a </s> b </s>` in both directions, and `.langs.npy` "
+        "gives per sequence its two languages and where the second sentence starts. The probabilities are "
+        f"q_i = p_i^alpha / sum_j p_j^alpha on token counts, alpha = {info['alpha']:g} (`output.tokens_alpha`); the "
+        "documents are already rebalanced, so alpha 1 reads them as the build balanced them. "
+        "`corpus.tokens.TokenRelease` reads them (numpy only).",
+        "",
+    ]
+    for kind, name in ((tokens.MMLM, "language"), (tokens.TLM, "pair")):
+        if info.get(kind):
+            out += [_table([name, "documents", "sequences", "tokens", "share p_i", "probability q_i"],
+                           ([label, f"{v['documents']:,}", f"{v['sequences']:,}", f"{v['tokens']:,}", f"{v['share']:.4f}",
+                             f"{v['probability']:.4f}"] for label, v in info[kind].items())), ""]
+    return out
+
+
+def token_set_problems(bin_entry: Mapping[str, Any], files: Mapping[str, bytes | None], source_rows: int | None,
+                       vocab_size: int | None) -> list[str]:
+    """One file set (.bin, .idx and for TLM .langs.npy) against its manifest entry and its Parquet shard."""
+    prefix = bin_entry["path"].removesuffix(tokens.BIN)
+    data, idx = files[prefix + tokens.BIN], files[prefix + tokens.IDX]
+    if data is None or idx is None:
+        return []  # reported as missing
+    try:
+        index = tokens.decode_index(idx)
+    except ValueError as e:
+        return [f"{prefix}{tokens.IDX}: not a readable index ({e})"]
+    problems = [f"{prefix}: {p}" for p in tokens.index_problems(index, len(data))]
+    if problems:
+        return problems
+    found = (len(index.lengths), len(index.documents) - 1, int(index.lengths.astype("int64").sum()))
+    if found != (bin_entry["sequences"], bin_entry["documents"], bin_entry["tokens"]):
+        problems.append(f"{prefix}: {found} sequences, documents, tokens; the manifest says "
+                        f"{(bin_entry['sequences'], bin_entry['documents'], bin_entry['tokens'])}")
+    tlm = bin_entry["path"].split("/")[1] == tokens.TLM
+    if source_rows is not None and found[1] != source_rows:
+        problems.append(f"{prefix}: {found[1]} documents, but {bin_entry['source']} has {source_rows} rows")
+    ids = np.frombuffer(data, dtype=index.dtype)
+    if vocab_size and len(ids) and int(ids.max()) >= vocab_size:
+        problems.append(f"{prefix}: token id {int(ids.max())} outside the vocabulary of {vocab_size}")
+    if tlm and prefix + tokens.LANGS not in files:
+        problems.append(f"{prefix}{tokens.LANGS}: not listed in the manifest")
+    elif tlm and files[prefix + tokens.LANGS] is not None:  # a missing file is reported as missing
+        try:
+            langs = np.load(io.BytesIO(files[prefix + tokens.LANGS]), allow_pickle=False)
+            if len(langs) != found[0] or np.any(langs["offset"] <= 0) or np.any(langs["offset"] >= index.lengths):
+                problems.append(f"{prefix}{tokens.LANGS}: its rows do not match the sequences")
+        except (ValueError, OSError, EOFError, KeyError) as e:
+            problems.append(f"{prefix}{tokens.LANGS}: not readable ({e})")
+    return problems
+
+
+def token_problems(manifest: Mapping[str, Any], read: Callable[[str], bytes | None]) -> list[str]:
+    """Every token file against its checksum, each file set's index against its .bin, its counts against the
+    manifest and its Parquet shard; and every Parquet shard tokenized, when the release has token files."""
+    entries = {s["path"]: s for s in manifest["shards"] if is_token_file(s["path"])}
+    if not entries and not manifest.get("tokens"):
+        return []
+    rows = {s["path"]: s.get("rows") for s in manifest["shards"] if not is_token_file(s["path"])}
+    vocab = (manifest.get("tokenizer") or {}).get("vocab_size")
+    problems = []
+    sets = {path.removesuffix(tokens.BIN): e for path, e in entries.items() if path.endswith(tokens.BIN)}
+    for prefix, bin_entry in sorted(sets.items()):
+        files: dict[str, bytes | None] = {}
+        for path in sorted(p for p in entries if p.startswith(prefix + ".")):
+            files[path] = read(path)
+            if files[path] is None:
+                problems.append(f"{path}: missing")
+            elif hashlib.sha256(files[path]).hexdigest() != entries[path]["sha256"]:
+                problems.append(f"{path}: checksum differs from the manifest")
+        if prefix + tokens.IDX not in files:
+            problems.append(f"{prefix}{tokens.IDX}: not listed in the manifest")
+            continue
+        problems += token_set_problems(bin_entry, files, rows.get(bin_entry.get("source")), vocab)
+    members = {p for p in entries if any(p.startswith(prefix + ".") for prefix in sets)}
+    problems += [f"{path}: a token file without its .bin" for path in sorted(set(entries) - members)]
+    tokenized = {e.get("source") for e in sets.values()}
+    problems += [f"{path}: no token files" for path in sorted(rows) if path.split("/")[0] in TOKEN_SETS and path not in tokenized]
+    return problems
+
+
+def token_table(manifest: Mapping[str, Any]) -> str:
+    """Plain-text table of the token files: per language and pair, sequences, tokens and sampling probability."""
+    info = manifest.get("tokens") or {}
+    lines = [f"{'language or pair':<28}{'sequences':>11}{'tokens':>14}{'share':>8}{'q':>8}"]
+    for kind in (tokens.MMLM, tokens.TLM):
+        for label, v in info.get(kind, {}).items():
+            lines.append(f"{label:<28}{v['sequences']:>11,}{v['tokens']:>14,}{v['share']:>8.3f}{v['probability']:>8.3f}")
     return "\n".join(lines)

@@ -107,6 +107,11 @@ def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
     if config.tokenizer.enabled:
         tokenizer = kept | "TrainTokenizer" >> TrainTokenizer(out, config.tokenizer, config.rebalance, rates)
         tokenizer | "WriteTokenizerInfo" >> WriteJsonLines(FileSystems.join(work, "tokenizer.jsonl"))
+    if config.output.tokens:  # every docs/ and bitext/ shard as token ids, once the model is trained
+        from pipelines.tokens import TokenizeShards, model_digest
+
+        parquet = shards | "ParquetShards" >> beam.Flatten()
+        shards.append(parquet | "Tokens" >> TokenizeShards(out, model_digest(tokenizer)))
 
     all_dropped = dropped | "AllDrops" >> beam.Flatten()
     stats += [

@@ -6,6 +6,7 @@
     corpus inspect OUT      print a release's summary tables from its manifest
     corpus langid [FILE] [--model fasttext|heliport|ensemble|PATH] [--paragraphs]   lang<TAB>score per line
     corpus verify OUT       re-check checksums, row counts and reconciliation; non-zero exit on a mismatch
+    corpus tokenize OUT [-- BEAM OPTIONS]   (re)write OUT/tokens/ with OUT/tokenizer/spm.model
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--overwrite", action="store_true", help="replace the release directory if it is not empty")
     commands.add_parser("inspect", help="print a release's summary tables").add_argument("out", help="release directory")
     commands.add_parser("verify", help="check a release against its manifest").add_argument("out", help="release directory")
+    commands.add_parser("tokenize", help="write a release's token files (tokens/) with its tokenizer").add_argument("out", help="release directory")
     langid = commands.add_parser("langid", help="print lang<TAB>score per input line, as the build decides it")
     langid.add_argument("file", nargs="?", help="text file, one line per item (stdin when absent)")
     langid.add_argument("--model", help="fasttext, heliport, ensemble (the default) or the path of a fastText model")
@@ -205,6 +207,8 @@ def _verify(out: str) -> int:
 
     manifest = _load_manifest(out)
     found = FileSystems.match([FileSystems.join(out, "**.parquet")])[0].metadata_list
+    if FileSystems.exists(FileSystems.join(out, release.TOKENS_DIR)):  # token files the manifest does not list
+        found += FileSystems.match([FileSystems.join(out, release.TOKENS_DIR, "**")])[0].metadata_list
     root = FileSystems.join(out, "")
     present = [m.path[len(root):].lstrip("/") for m in found]
     problems = release.verify(manifest, lambda relative: _read_release_file(out, relative), present)
@@ -263,6 +267,12 @@ def _mine(config: BuildConfig, beam_args: list[str]) -> int:
         _check_inputs(built, ("wet", "warc", "wikipedia"))
         started = time.time()
         manifest = run_mine(config, built, beam_args)
+        if manifest.get("tokens"):  # the release has token files: the pairs' follow the new bitext
+            from pipelines.build import launch_options
+            from pipelines.tokens import publish, run_tokenize
+
+            manifest = run_tokenize(manifest, config.output.dir, launch_options(config, beam_args), (release.BITEXT_DIR,))
+            publish(manifest, config.output.dir)
     finally:
         if demo_dir:
             shutil.rmtree(demo_dir, ignore_errors=True)
@@ -281,6 +291,26 @@ def _mine(config: BuildConfig, beam_args: list[str]) -> int:
     return 0
 
 
+def _tokenize(out: str, beam_args: list[str]) -> int:
+    """`corpus tokenize`: tokens/ of a finished release, from its shards and its tokenizer/spm.model."""
+    from pipelines.build import launch_options
+    from pipelines.tokens import MODEL, publish, run_tokenize
+
+    manifest = _load_manifest(out)
+    if _read_release_file(out, MODEL) is None:
+        raise ConfigError(f"{out} has no {MODEL}: build with the tokenizer on, or put a SentencePiece model there")
+    try:
+        config = BuildConfig.model_validate({**manifest["config"], "output": {**manifest["config"].get("output", {}), "dir": out}})
+    except ValueError as e:
+        raise ConfigError(f"{out}/{release.MANIFEST}: its config is not one this version reads ({str(e).splitlines()[0]})") from None
+    started = time.time()
+    manifest = run_tokenize(manifest, out, launch_options(config, beam_args))
+    publish(manifest, out)
+    print(f"tokenized in {time.time() - started:.1f} s -> {out}/{release.TOKENS_DIR}\n")
+    print(release.token_table(manifest))
+    return 0
+
+
 def run(argv: list[str]) -> int:
     args_part, beam_args = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
     args = _parser().parse_args(args_part)
@@ -288,6 +318,8 @@ def run(argv: list[str]) -> int:
         return _langid(args)
     if args.command in ("inspect", "verify"):
         return _inspect(args.out) if args.command == "inspect" else _verify(args.out)
+    if args.command == "tokenize":
+        return _tokenize(args.out, beam_args)
     config_path = str(DEMO_CONFIG) if args.command == "demo" else args.config
     overrides = list(args.overrides) + ([f"output.dir={args.out}"] if args.out else [])
     config = load_config(config_path, overrides, args.inputs)
