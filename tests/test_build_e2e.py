@@ -4,6 +4,7 @@ import pyarrow.parquet as pq
 import sentencepiece as spm
 import yaml
 
+from corpus import release
 from corpus.config import load_config
 from pipelines.build import run_build
 from pipelines.cli import DEMO_CONFIG, with_demo_inputs
