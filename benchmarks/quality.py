@@ -544,12 +544,24 @@ def main(argv: list[str] | None = None) -> None:
         "variants": results,
         "content_model": content,
         "two_fold": folds,
+        "cost_vs_rules_off": cost_ratios(results),
         "decisions": {name: {key: [int(o.kept), o.reason] for key, o in out.items()} for name, out in outcomes.items()},
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "quality.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     write_markdown("quality", "Web page quality: the build's decisions against judged pages", markdown(result, pages, outcomes),
                    prov["machine"], prov)
+
+
+def cost_ratios(results: dict) -> dict:
+    """The default variant's CPU per document over that with issue 24's rules off, measured in the same run:
+    the filter step alone, and language ID plus the filter step (the per-document work of a build)."""
+    if "default" not in results or "issue_24_rules_off" not in results:
+        return {}
+    on, off = results["default"]["cost"], results["issue_24_rules_off"]["cost"]
+    lid = on["langid_cpu_ms_per_document"]  # one language ID configuration: the same for both
+    return {"filter_step": round(on["filter_cpu_ms_per_document"] / off["filter_cpu_ms_per_document"], 2),
+            "langid_and_filter_step": round((lid + on["filter_cpu_ms_per_document"]) / (lid + off["filter_cpu_ms_per_document"]), 2)}
 
 
 def judged_counts(pages: list[Page]) -> dict:
@@ -614,6 +626,10 @@ def markdown(result: dict, pages: list[Page], outcomes: dict[str, dict[str, Outc
     lines += ["", "Variants (config keys that differ from the default LangId and Filters):", *described]
     lines += ["", "CPU per document: one core, process time; the filter step over the documents language ID kept "
               f"(best of {result['runs']} runs), language ID over the documents read (one run).", ""]
+    ratio = result.get("cost_vs_rules_off")
+    if ratio:
+        lines += [f"Cost of the default against issue_24_rules_off, same run: the filter step {ratio['filter_step']}x its CPU "
+                  f"per document; language ID and the filter step together {ratio['langid_and_filter_step']}x.", ""]
     lines += two_fold_markdown(result.get("two_fold", {}))
     default = result["variants"].get("default")
     if default:
