@@ -10,7 +10,8 @@ runs, each in its own process:
   filters, extract, readers, dedup_quality, dedup_shuffle, dedup_throughput, langid (about 5 minutes),
                     boilerplate (about 3),
                     bitext (about 13: it times three demo builds),
-                    quality (which web pages the build keeps, against judged pages; about 10 seconds),
+                    quality (which web pages the build keeps, against judged pages, with its 2-fold check;
+                    about 7 minutes),
                     tokens (token files vs raw SentencePiece on one core, demo with and without them: about 8),
                     runners (DirectRunner vs DaskRunner on a 2-worker cluster, demo build at 1x and 4x:
                     about 7 minutes per run) (benchmarks/<name>.md)

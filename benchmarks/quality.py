@@ -13,7 +13,9 @@ at least one Document of it comes out of the filter step (language ID may split 
 Reported per variant (VARIANTS: name -> (LangId, Filters), so a new component is compared
 by switching its config keys): precision of the kept pages (good = label >= 2), recall of the
 good ones, kept pages labelled 0 and kept adult or gambling pages, per source file and per
-category, and the filter step's CPU time per document (one core, best of --runs).
+category, on all real pages and on each half of a 2-fold split (`half`), and the filter step's CPU time per
+document (one core, best of --runs). The 2-fold check (`two_fold`) tunes each threshold of TUNED on one half and
+scores it on the other.
 --show lists every page (or, with "errors", only kept junk and dropped good pages) with its
 label, the decision and the reason. Writes benchmarks/results/quality.json and benchmarks/quality.md.
 """
@@ -25,6 +27,7 @@ import csv
 import json
 import logging
 import ast
+import hashlib
 import re
 import statistics
 import subprocess
@@ -79,13 +82,26 @@ def variants() -> dict[str, tuple[LangId, Filters]]:
         "no_content_model": (LangId(), Filters(content_model=False)),  # what the content model adds
         "no_boilerplate_lines": (LangId(), Filters(boilerplate_lines=False)),  # what the line classifier adds
         "no_spam_rules": (LangId(), Filters(**SPAM_RULES_OFF)),  # what the page-level spam rules add
+        "no_prose_rules": (LangId(), Filters(**PROSE_RULES_OFF)),  # what the list and length rules of web pages add
         # Every rule issue 24 added switched off (the longer built-in word list stays): the filters as they were.
         "issue_24_rules_off": (LangId(), Filters(boilerplate_lines=False, content_model=False, max_damaged_char_ratio=None,
-                                                 pii=False, **SPAM_RULES_OFF)),
+                                                 pii=False, **SPAM_RULES_OFF, **PROSE_RULES_OFF)),
     }
 
 
 SPAM_RULES_OFF = dict(min_title_terms=None, max_doorway_host=None, max_placeholder_phrases=None, blocklist_min_terms=None)
+# corpus/filters/prose.py and the lorem-ipsum rule on the page as written
+PROSE_RULES_OFF = dict(min_prose_char_ratio=None, max_teaser_char_ratio=None, max_mixed_script_words=None, min_web_words=None,
+                       lorem_ipsum_as_written=False)
+# The thresholds the 2-fold check tunes on one half of the real pages and reports on the other: the values
+# tried, the most lenient first (None: the rule off).
+TUNED = {
+    "min_prose_char_ratio": (None, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5),
+    "max_teaser_char_ratio": (None, 0.5, 0.4, 0.3, 0.2, 0.1),
+    "min_web_words": (None, 30, 40, 50, 60, 80, 100),
+    "max_mixed_script_words": (None, 0.2, 0.1, 0.05, 0.02, 0.01),
+}
+HALVES = ("A", "B")
 
 
 class Page(NamedTuple):
@@ -155,6 +171,11 @@ def read_written(path: Path = WRITTEN) -> tuple[list[Page], list[Document]]:
             docs.append(new_document(source=COMMONCRAWL, text=normalise(item["text"]), url=item["url"], title=item["title"],
                                      record_id=page.record_id, input_file=path.name, locator=str(n)))
     return pages, docs
+
+
+def half(page: Page) -> str:
+    """The page's half of the 2-fold split ("A" or "B"): by a hash of its key, so a new page does not move the others."""
+    return HALVES[int(hashlib.sha1(page.key.encode()).hexdigest()[:8], 16) % 2]
 
 
 def kind_of(name: str) -> str:
@@ -282,7 +303,9 @@ def evaluate(pages: list[Page], docs: dict[str, list[Document]], read_drops: dic
         filtered_items, filter_seconds = filter_cache[lid_key, flt_key]
         filtered = {part.id: out for part, out in zip(parts, filtered_items)}
         outcomes = decide(pages, docs, read_drops, identified, filtered)
-        sets = {"real": [p for p in pages if p.source != WRITTEN_SOURCE], "written": [p for p in pages if p.source == WRITTEN_SOURCE]}
+        real = [p for p in pages if p.source != WRITTEN_SOURCE]
+        sets = {"real": real, **{f"real, half {h}": [p for p in real if half(p) == h] for h in HALVES},
+                "written": [p for p in pages if p.source == WRITTEN_SOURCE]}
         entry = {
             "changes_from_default": changes((langid_config, filters_config), configs["default"]),
             "sets": {set_name: scores(members, outcomes) for set_name, members in sets.items() if members},
@@ -302,6 +325,30 @@ def evaluate(pages: list[Page], docs: dict[str, list[Document]], read_drops: dic
         results[name] = entry
         outcomes_of[name] = outcomes
     return results, outcomes_of
+
+
+def two_fold(pages: list[Page], docs: dict[str, list[Document]], read_drops: dict[str, str]) -> dict:
+    """Each TUNED threshold chosen on one half of the real pages and scored on the other: the value with the
+    highest precision at the target recall (ties: the more lenient value, the first in TUNED), everything else
+    as the default. Shows whether a threshold's gain holds on pages it was not chosen on."""
+    real = [p for p in pages if p.source != WRITTEN_SOURCE]
+    identified, _ = identify([d for p in real for d in docs.get(p.record_id, [])], LangId())
+    parts = [part for part, why in identified if not why]
+    checks = {}
+    for key, values in TUNED.items():
+        by_value = {}
+        for value in values:
+            items, _ = filter_step(parts, Filters(**{key: value}), 1)
+            outcomes = decide(real, docs, read_drops, identified, {part.id: out for part, out in zip(parts, items)})
+            by_value[value] = {h: scores([p for p in real if half(p) == h], outcomes) for h in HALVES}
+        check = {"default": getattr(Filters(), key), "tried": list(values)}
+        for tuned_on, scored_on in (HALVES, HALVES[::-1]):
+            at_target = [v for v in values if (by_value[v][tuned_on]["recall"] or 0) >= TARGET["recall"]] or list(values)
+            chosen = max(at_target, key=lambda v: (by_value[v][tuned_on]["precision"] or 0, -values.index(v)))
+            check[f"tuned on {tuned_on}"] = {"value": chosen, "on the half tuned": by_value[chosen][tuned_on],
+                                             "on the other half": by_value[chosen][scored_on]}
+        checks[key] = check
+    return checks
 
 
 SPACY_WHEEL = "spacy==3.8.18"  # its spacy/lang/<code>/examples.py hold a few example sentences in ~60 languages
@@ -478,6 +525,9 @@ def main(argv: list[str] | None = None) -> None:
         if args.write_reference:
             REFERENCE_FILE.write_text(json.dumps({"benchmark": prov["command"], "commit": prov.get("commit"),
                                                   "references": content["reference"]["references"]}, indent=1) + "\n")
+    folds = two_fold(pages, docs, read_drops) if any(p.source != WRITTEN_SOURCE for p in pages) else {}
+    for key, check in folds.items():
+        print("2-fold", key, json.dumps({k: v for k, v in check.items() if k.startswith("tuned")}))
     if args.show:
         if args.variant not in outcomes:
             parser.error(f"unknown variant {args.variant!r}; one of {', '.join(outcomes)}")
@@ -493,12 +543,25 @@ def main(argv: list[str] | None = None) -> None:
         "judged": judged_counts(pages),
         "variants": results,
         "content_model": content,
+        "two_fold": folds,
+        "cost_vs_rules_off": cost_ratios(results),
         "decisions": {name: {key: [int(o.kept), o.reason] for key, o in out.items()} for name, out in outcomes.items()},
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "quality.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     write_markdown("quality", "Web page quality: the build's decisions against judged pages", markdown(result, pages, outcomes),
                    prov["machine"], prov)
+
+
+def cost_ratios(results: dict) -> dict:
+    """The default variant's CPU per document over that with issue 24's rules off, measured in the same run:
+    the filter step alone, and language ID plus the filter step (the per-document work of a build)."""
+    if "default" not in results or "issue_24_rules_off" not in results:
+        return {}
+    on, off = results["default"]["cost"], results["issue_24_rules_off"]["cost"]
+    lid = on["langid_cpu_ms_per_document"]  # one language ID configuration: the same for both
+    return {"filter_step": round(on["filter_cpu_ms_per_document"] / off["filter_cpu_ms_per_document"], 2),
+            "langid_and_filter_step": round((lid + on["filter_cpu_ms_per_document"]) / (lid + off["filter_cpu_ms_per_document"]), 2)}
 
 
 def judged_counts(pages: list[Page]) -> dict:
@@ -510,6 +573,26 @@ def judged_counts(pages: list[Page]) -> dict:
             "lang": dict(Counter(p.lang for p in members).most_common()),
         }
     return counts
+
+
+def two_fold_markdown(folds: dict) -> list[str]:
+    """The 2-fold check as a table: each threshold tuned on one half, its figures on both."""
+    if not folds:
+        return []
+    lines = ["## 2-fold check of the new thresholds", "",
+             "The real pages are split in two halves by a hash of their key. Each threshold is tuned on one half (the "
+             f"value with the highest precision at recall >= {TARGET['recall']}; ties: the more lenient), the other "
+             "thresholds at their defaults, and scored on the other half. Precision / recall.", "",
+             "| threshold | default | tuned on A | on A | on B | tuned on B | on B | on A |", "|---|---|---|---|---|---|---|---|"]
+    for key, check in folds.items():
+        a, b = check["tuned on A"], check["tuned on B"]
+
+        def pr(s: dict) -> str:
+            return f"{_pct(s['precision'])} / {_pct(s['recall'])}"
+
+        lines.append(f"| {key} | {check['default']} | {a['value']} | {pr(a['on the half tuned'])} | {pr(a['on the other half'])} | "
+                     f"{b['value']} | {pr(b['on the half tuned'])} | {pr(b['on the other half'])} |")
+    return lines + [""]
 
 
 def _pct(x: float | None) -> str:
@@ -543,6 +626,11 @@ def markdown(result: dict, pages: list[Page], outcomes: dict[str, dict[str, Outc
     lines += ["", "Variants (config keys that differ from the default LangId and Filters):", *described]
     lines += ["", "CPU per document: one core, process time; the filter step over the documents language ID kept "
               f"(best of {result['runs']} runs), language ID over the documents read (one run).", ""]
+    ratio = result.get("cost_vs_rules_off")
+    if ratio:
+        lines += [f"Cost of the default against issue_24_rules_off, same run: the filter step {ratio['filter_step']}x its CPU "
+                  f"per document; language ID and the filter step together {ratio['langid_and_filter_step']}x.", ""]
+    lines += two_fold_markdown(result.get("two_fold", {}))
     default = result["variants"].get("default")
     if default:
         lines += ["## Default variant per source file", "",

@@ -217,6 +217,24 @@ class FilterRules(_Strict):
     # articles reach 0.96; menus are for a line classifier to remove, not a reason to drop the page.
     # The signal is kept for queries.
     max_link_line_ratio: float | None = Field(None, ge=0, le=1)
+    # Web pages that are lists rather than text, judged after the boilerplate lines went
+    # (corpus/filters/prose.py; README, "Quality filters"). The share of characters in prose lines
+    # (8+ words ending a sentence; filter/little_prose): on the judged pages, collection fronts, tag pages
+    # and profiles keep 0.0-0.3 of their text in such lines, good pages 0.32 and more; the 2-fold check
+    # of benchmarks/quality.md picks 0.3 on one half and 0.2 on the other (same precision there).
+    min_prose_char_ratio: float | None = Field(0.3, ge=0, le=1)
+    # Characters in lines cut off with "..." (filter/teasers): listings of truncated blurbs. Gopher's
+    # ellipsis rule counts lines, so a short page's one "Read more..." heading weighs as its paragraphs.
+    max_teaser_char_ratio: float | None = Field(0.3, ge=0, le=1)
+    # Share of words mixing Latin, Cyrillic and Greek letters (filter/mixed_script): text disguised with
+    # look-alike letters; Wikipedia's highest is 0.015 (formulae), a disguised page's 0.29.
+    max_mixed_script_words: float | None = Field(0.05, ge=0, le=1)
+    # Words a web page keeps after its boilerplate lines go (filter/few_web_words): Gopher's 50; a profile,
+    # a form or a lone teaser is under it. min_words above stays looser for every source (Wikipedia stubs).
+    min_web_words: int | None = Field(50, ge=0)
+    # Lorem ipsum anywhere on the web page as written, before its boilerplate lines go: a template's
+    # filler in a removed sidebar still makes the page a template (C4 judges the whole page).
+    lorem_ipsum_as_written: bool = True
 
     @field_validator("max_top_ngram_char_ratio", "max_dup_ngram_char_ratio")
     @classmethod

@@ -135,6 +135,7 @@ SIGNALS = (
     "damaged_char_ratio",  # U+FFFD and "?" for lost letters / visible characters (corpus/filters/encoding.py)
     # corpus/filters/spam.py and the blocklist's distinct terms
     "blocklist_terms", "title_terms", "title_repetition", "doorway_host", "placeholder_phrases", "link_line_ratio",
+    "prose_char_ratio", "teaser_char_ratio", "mixed_script_words",  # corpus/filters/prose.py
 )
 # On disk the signals are a struct with one nullable float per signal (null: not measured), not a
 # map: Hugging Face datasets cannot load Parquet maps, and DuckDB queries a struct by name

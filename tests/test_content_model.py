@@ -34,8 +34,9 @@ def test_buckets_follow_the_thresholds():
     assert BUCKETS[0] == "head"
 
 
-# The rules that would catch the spam text first (its repeated n-grams, no stop words, listed words) off.
-FORM_RULES_OFF = dict(blocklist=False, min_stop_words=None, max_top_ngram_char_ratio=None, max_dup_ngram_char_ratio=None)
+# The rules that would catch the spam text first (its repeated n-grams, no stop words, listed words, no sentence) off.
+FORM_RULES_OFF = dict(blocklist=False, min_stop_words=None, max_top_ngram_char_ratio=None, max_dup_ngram_char_ratio=None,
+                      min_prose_char_ratio=None)
 
 
 def test_the_filter_step_scores_keeps_prose_and_drops_spam_as_low_quality():

@@ -187,6 +187,7 @@ def test_kept_documents_carry_one_signal_per_rule():
         "dup_line_ratio", "dup_line_char_ratio", "top_2gram", "top_3gram", "top_4gram",
         "blocklist_matches", "blocklist_char_ratio", "blocklist_terms", "damaged_char_ratio", "lm_cost", "boilerplate_lines",
         "title_terms", "title_repetition", "doorway_host", "placeholder_phrases", "link_line_ratio",  # corpus/filters/spam.py
+        "prose_char_ratio", "teaser_char_ratio", "mixed_script_words",  # corpus/filters/prose.py
     } | {f"dup_{n}gram" for n in range(5, 11)}
     assert set(kept.signals) == expected
     assert kept.quality == -1.0 and kept.quality_bucket == ""  # measured (lm_cost), not judged: no Swahili reference
@@ -214,7 +215,7 @@ def test_japanese_thai_and_amharic_pass_where_an_english_only_rule_set_rejects_t
 def test_per_language_thresholds_rules_off_and_exclusion():
     config = Filters(
         min_chars=200,
-        languages={"amh_Ethi": {"min_chars": 50, "min_words": 10}, "eng_Latn": {"min_stop_words": None}},
+        languages={"amh_Ethi": {"min_chars": 50, "min_words": 10, "min_web_words": 10}, "eng_Latn": {"min_stop_words": None}},
         exclude=["ukr_Cyrl"],
     )
     rules = QualityRules(config)

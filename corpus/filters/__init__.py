@@ -24,8 +24,9 @@ from corpus.filters import blocklist as block
 from corpus.filters import content
 from corpus.filters.boilerplate import BOILERPLATE_LINES, keep_lines
 from corpus.filters.lines import JAVASCRIPT_LINES, POLICY_LINES, UNTERMINATED_LINES, LineRule, split_lines
-from corpus.filters.measures import TextView
+from corpus.filters.measures import TextView, lorem_ipsum
 from corpus.filters.pii import mask_pii
+from corpus.filters.prose import ProseRules
 from corpus.filters.spam import SpamRules
 from corpus.lang import script
 from corpus.schema import COMMONCRAWL, Document, Drop, Sample, Stat, with_text
@@ -35,6 +36,7 @@ from corpus.text import is_unspaced
 EXCLUDED = "excluded_language"
 EMPTY = "empty"  # every line was removed by the line rules
 LOW_QUALITY = "low_quality"  # under the content model's minimum (corpus/filters/content.py)
+LOREM_IPSUM = "lorem_ipsum"  # the C4 rule's reason, also on the page as written (FilterRules.lorem_ipsum_as_written)
 
 
 class Rule(NamedTuple):
@@ -66,7 +68,7 @@ def document_rules(config: FilterRules) -> list[Rule]:
         ("", "n_words", config.min_words, "too_few_words", True),
         ("", "n_words", config.max_words, "too_many_words", False),
         ("damaged_char_ratio", "damaged_char_ratio", config.max_damaged_char_ratio, "encoding_damage", False),
-        ("lorem_ipsum", "lorem_ipsum", config.max_lorem_ipsum, "lorem_ipsum", False),
+        ("lorem_ipsum", "lorem_ipsum", config.max_lorem_ipsum, LOREM_IPSUM, False),
         ("curly_braces", "curly_braces", config.max_curly_braces, "curly_braces", False),
         ("mean_word_chars", "mean_word_chars", config.min_mean_word_chars, "short_words", True),
         ("mean_word_chars", "mean_word_chars", config.max_mean_word_chars, "long_words", False),
@@ -123,7 +125,13 @@ def load_blocklist(config: Filters, read: Callable[[str], str] = _read_local) ->
     for path in config.blocklist_word_files:
         words += block.parse_lines(read(path))
     urls = [url for path in config.blocklist_url_files for url in block.parse_lines(read(path))]
-    return block.Blocklist(domains, words, urls)
+    host_words = block.parse_lines(block.builtin(block.BUILTIN_HOST_WORDS)) if config.blocklist_builtin else []
+    return block.Blocklist(domains, words, urls, host_words)
+
+
+def _view(doc: Document, config: FilterRules) -> TextView:
+    unspaced = is_unspaced(doc.text)
+    return TextView(doc.text, doc.lang, config.unspaced_ngram_scale if unspaced else config.ngram_scale, doc.n_words, unspaced)
 
 
 class QualityRules:
@@ -186,59 +194,89 @@ class QualityRules:
         if reason:
             return doc._replace(signals=signals), reason
         if lines:
-            active = [rule for rule in lines if rule.anywhere is None or rule.anywhere(doc.text)]
-            page = doc.text.split("\n")
-            kept, removed = split_lines(page, script(doc.lang), active) if active else (page, {})
-            signals.update((rule.name, round(len(removed.get(rule.name, ())) / len(page), 4)) for rule in lines)
-            if removed:
-                _count_removed(removed, doc.lang, counts, samples)
-                doc = with_text(doc, "\n".join(kept))
+            doc = self._remove_lines(doc, lines, signals, counts, samples)
             if not doc.text:
                 return doc._replace(signals=signals), EMPTY
-        unspaced = is_unspaced(doc.text)
-        scale = config.unspaced_ngram_scale if unspaced else config.ngram_scale
-        view = TextView(doc.text, doc.lang, scale, doc.n_words, unspaced)
-        if listed is not None:  # before the document rules: a spam page is named for what it is
-            # (and before the boilerplate lines go: spam words in a page's link lists count against it)
-            found, reason = listed.judge_text(doc.text, None if unspaced else view.tokens)
-            signals.update(found)
-            if reason:
-                return doc._replace(signals=signals), reason
-        # The page's head and form as written: boilerplate removal below takes title lines, menus and template footers.
-        found, reason = spam.judge_head(doc.title, doc.text, doc.url)
-        signals.update(found)
-        if reason:
-            return doc._replace(signals=signals), reason
-        found, reason = spam.judge_form(doc.text, unspaced)
-        signals.update(found)
+        view = _view(doc, config)
+        reason = self._judge_as_written(doc, view, config, listed, spam, signals)
         if reason:
             return doc._replace(signals=signals), reason
         if config.boilerplate_lines and doc.source == COMMONCRAWL:  # Wikipedia's lists are content
-            page = doc.text.split("\n")
-            keep = keep_lines(page, doc.lang, config)
-            removed_lines = [line for line, kept_line in zip(page, keep) if not kept_line]
-            signals[BOILERPLATE_LINES] = round(len(removed_lines) / len(page), 4)
-            if removed_lines:
-                _count_removed({BOILERPLATE_LINES: removed_lines}, doc.lang, counts, samples)
-                doc = with_text(doc, "\n".join(line for line, kept_line in zip(page, keep) if kept_line))
-                if not doc.text:
-                    return doc._replace(signals=signals), EMPTY
-                unspaced = is_unspaced(doc.text)
-                scale = config.unspaced_ngram_scale if unspaced else config.ngram_scale
-                view = TextView(doc.text, doc.lang, scale, doc.n_words, unspaced)
+            cleaned = self._remove_boilerplate(doc, config, signals, counts, samples)
+            if not cleaned.text:
+                return cleaned._replace(signals=signals), EMPTY
+            if cleaned.text != doc.text:
+                doc, view = cleaned, _view(cleaned, config)
+        unspaced = view.unspaced
         for rule in rules:
             value = rule.value(view, doc)
             if rule.fails(value):
                 return doc._replace(signals=signals), rule.reason
             if rule.signal and value is not None:
                 signals[rule.signal] = round(float(value), 4)
+        found, reason = self._prose(config).judge(doc.text, doc.n_words, unspaced, script(doc.lang), doc.source == COMMONCRAWL)
+        signals.update(found)
+        if reason:
+            return doc._replace(signals=signals), reason
         doc, reason = self.score_content(doc._replace(signals=signals), config)
         if reason is None and self.config.pii:  # kept documents only, after every rule measured the text as it was
-            masked, found = mask_pii(doc.text)
-            if found:
+            masked, found_pii = mask_pii(doc.text)
+            if found_pii:
                 doc = with_text(doc, masked)
-                counts.update({stat_key(STAT_PII_MASKED, kind, doc.lang): n for kind, n in found.items()})
+                counts.update({stat_key(STAT_PII_MASKED, kind, doc.lang): n for kind, n in found_pii.items()})
         return doc, reason
+
+    @staticmethod
+    def _prose(config: FilterRules) -> ProseRules:
+        return ProseRules(config.min_prose_char_ratio, config.max_teaser_char_ratio, config.max_mixed_script_words, config.min_web_words)
+
+    @staticmethod
+    def _remove_lines(doc: Document, lines: list[LineRule], signals: dict[str, float], counts: Counter[str],
+                      samples: list[Sample] | None) -> Document:
+        """The document without the lines the C4 line rules remove (their shares into `signals`)."""
+        active = [rule for rule in lines if rule.anywhere is None or rule.anywhere(doc.text)]
+        page = doc.text.split("\n")
+        kept, removed = split_lines(page, script(doc.lang), active) if active else (page, {})
+        signals.update((rule.name, round(len(removed.get(rule.name, ())) / len(page), 4)) for rule in lines)
+        if removed:
+            _count_removed(removed, doc.lang, counts, samples)
+            doc = with_text(doc, "\n".join(kept))
+        return doc
+
+    @staticmethod
+    def _judge_as_written(doc: Document, view: TextView, config: FilterRules, listed: block.BlocklistRule | None,
+                          spam: SpamRules, signals: dict[str, float]) -> str | None:
+        """The page-level rules on the page as written (signals into `signals`), before its boilerplate lines go:
+        spam words in its link lists, its title and first lines, its menus and template footers count against it."""
+        unspaced = view.unspaced
+        if listed is not None:  # before the document rules: a spam page is named for what it is
+            found, reason = listed.judge_text(doc.text, None if unspaced else view.tokens)
+            signals.update(found)
+            if reason:
+                return reason
+        for found, reason in (spam.judge_head(doc.title, doc.text, doc.url), spam.judge_form(doc.text, unspaced)):
+            signals.update(found)
+            if reason:
+                return reason
+        if config.lorem_ipsum_as_written and config.max_lorem_ipsum is not None and doc.source == COMMONCRAWL:
+            lorem = lorem_ipsum(doc.text)
+            if lorem > config.max_lorem_ipsum:  # a template's filler, kept or not by the line classifier
+                signals["lorem_ipsum"] = float(lorem)
+                return LOREM_IPSUM
+        return None
+
+    @staticmethod
+    def _remove_boilerplate(doc: Document, config: FilterRules, signals: dict[str, float], counts: Counter[str],
+                            samples: list[Sample] | None) -> Document:
+        """The web page without its boilerplate lines (their share into `signals`, each line counted)."""
+        page = doc.text.split("\n")
+        keep = keep_lines(page, doc.lang, config)
+        removed_lines = [line for line, kept_line in zip(page, keep) if not kept_line]
+        signals[BOILERPLATE_LINES] = round(len(removed_lines) / len(page), 4)
+        if removed_lines:
+            _count_removed({BOILERPLATE_LINES: removed_lines}, doc.lang, counts, samples)
+            doc = with_text(doc, "\n".join(line for line, kept_line in zip(page, keep) if kept_line))
+        return doc
 
     def score_content(self, doc: Document, config: FilterRules) -> tuple[Document, str | None]:
         """The document with the content model's measure and, in a language with a reference, its score and

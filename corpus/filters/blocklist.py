@@ -35,6 +35,7 @@ from corpus.text import is_unspaced
 REASON = "blocklist"
 BUILTIN_DOMAINS = "domains.txt"
 BUILTIN_WORDS = "words.txt"
+BUILTIN_HOST_WORDS = "host_words.txt"
 URL_REASON = "blocklist_url"
 TERMS_REASON = "blocklist_terms"
 _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+")  # as corpus.filters.measures: words without punctuation
@@ -105,7 +106,10 @@ def _under(path: str, prefix: str) -> bool:
 class Blocklist:
     """Listed domains, URLs and words, with the lookups the rule needs."""
 
-    def __init__(self, domains: Iterable[str], words: Iterable[str], urls: Iterable[str] = ()):
+    def __init__(self, domains: Iterable[str], words: Iterable[str], urls: Iterable[str] = (), host_words: Iterable[str] = ()):
+        # Words that name an adult or gambling site as a whole word of its host name (sex369.example), though
+        # ordinary in text: corpus.filters.spam counts them with the listed words in a page's head.
+        self.host_words = frozenset(w.strip().lower() for w in host_words if w.strip())
         # UT1 lists may hold IP addresses or "www." forms; a host is looked up with all its parent domains.
         self.domains = frozenset(d.strip().lower().rstrip(".").removeprefix("*.") for d in domains if d.strip())
         self.urls: dict[str, list[str]] = {}  # host -> listed path prefixes

@@ -30,6 +30,11 @@ _MIX2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _LOREM = regex.compile(r"lorem ipsum", regex.IGNORECASE)
 
 
+def lorem_ipsum(text: str) -> int:
+    """Occurrences of "lorem ipsum" (C4's placeholder rule)."""
+    return len(_LOREM.findall(text))
+
+
 @functools.lru_cache(maxsize=None)
 def stop_words(lang: str) -> frozenset[str]:
     """The most frequent function words of `lang` (corpus/filters/stopwords/<lang>.txt), empty if none."""
@@ -218,7 +223,7 @@ class TextView:
 
     # ---------------------------------------------------------------- C4 document rules
     def lorem_ipsum(self) -> int:
-        return len(_LOREM.findall(self.text))
+        return lorem_ipsum(self.text)
 
     def curly_braces(self) -> int:
         return self.text.count("{") + self.text.count("}")

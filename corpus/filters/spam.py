@@ -7,13 +7,15 @@ look where the spam shows:
 
 - `title_terms` (drop `spam_title`): listed words (the blocklist's word lists) in the
   page's head: its title, its first lines (a WET record has no title field: its first
-  line is the HTML title) and the words of its host name.
+  line is the HTML title) and the words of its URL (host and path: a page's slug is its
+  title); and the host words (blocklist/host_words.txt: "sex", ordinary in a text, names
+  an adult site in sex369.example) as whole words of its host name.
 - `title_repetition` (drop `keyword_title`): occurrences of the most repeated keyword
   in the head's titles and headings; a keyword-stuffed head repeats its phrase on
   every line ("88号鑫利达集团", "返回88号鑫利达集团", "88号鑫利达集团为您...").
 - `doorway_host` (drop `doorway_host`): parts of the URL that look machine-made
   (random or numeric subdomain labels, random registered names and file names,
-  hyphen-stuffed keyword labels): a doorway network serves its pages from
+  hyphen-stuffed keyword labels, a file type that is not a page): a doorway network serves its pages from
   4g.qzx7k2w.cn/k3j9xq2m7p.xml; an honest site has at most one such part (a numeric
   blog id, an opaque file name).
 - `placeholder_phrases` (drop `placeholder_text`): the footer and filler phrases of
@@ -29,6 +31,7 @@ one string), with its threshold in corpus.config.FilterRules.
 from __future__ import annotations
 
 from typing import NamedTuple
+from urllib.parse import unquote
 
 import regex
 
@@ -51,6 +54,9 @@ LINK_LIST_REASON = "link_lists"
 # Second-level labels under a country code that are part of the suffix (example.com.cn, example.co.uk).
 _SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "co", "ac", "or", "ne", "go", "gob", "mil", "info", "biz"})
 _RUNS = regex.compile(r"[a-z]+|[0-9]+")
+# File types that are not web pages: a page of text under such a name (4g.example.cn/k3j9xq2m7p.xml) is
+# made to pass for a sitemap or a feed. The build's readers take HTML responses and WET conversions only.
+_NOT_PAGE_EXTENSIONS = frozenset({"xml", "txt", "json", "js", "css", "jpg", "jpeg", "png", "gif"})
 _VOWELS = frozenset("aeiou")  # y is left out: random labels have it as often as a consonant
 _VOWELS_Y = frozenset("aeiouy")
 # Consonant pairs common inside words of English, German, French, Spanish, Italian, Dutch, the
@@ -63,6 +69,7 @@ _COMMON_PAIRS = frozenset(
 )
 _UNSPACED_LETTER = regex.compile("[" + "".join(UNSPACED_CHARACTERS.values()) + "]")  # as corpus.text.is_unspaced
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
+_LETTERS_OR_DIGITS = regex.compile(r"\p{L}+|\p{N}+")  # a URL's words: runs of letters, runs of digits
 _NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
 # A line that ends a sentence (as the C4 line rule): a menu item or a link does not.
 _SENTENCE_END = regex.compile(r"[\p{Sentence_Terminal}][\p{Pf}\p{Pe}\"'’”»]*$")
@@ -80,13 +87,21 @@ def head_lines(title: str, text: str) -> list[str]:
 
 
 def host_words(url: str) -> str:
-    """The words of a URL's host name ("free-porn-tube.example" -> "free porn tube example")."""
-    return _NOT_WORD.sub(" ", url_host(url)).strip()
+    """The words of a URL's host name, letters apart from digits ("free-porn-tube.example" -> "free porn tube
+    example", "sex369.example" -> "sex 369 example")."""
+    return " ".join(_LETTERS_OR_DIGITS.findall(url_host(url)))
+
+
+def path_words(url: str) -> str:
+    """The words of a URL's path, without its query (a page's slug: "/caipiao/2750.html" -> "caipiao 2750 html")."""
+    after_host = url.split("?", 1)[0].split("#", 1)[0].split("//", 1)[-1]
+    return " ".join(_LETTERS_OR_DIGITS.findall(unquote(after_host.partition("/")[2]).lower()))
 
 
 def title_terms(blocklist: Blocklist, head: list[str], url: str) -> int:
-    """Listed words in the head and the host name."""
-    return blocklist.word_matches("\n".join([*head, host_words(url)])).count
+    """Listed words in the head and the URL's host and path, and the words that mark a spam site in its host name."""
+    found = blocklist.word_matches("\n".join([*head, host_words(url), path_words(url)])).count
+    return found + sum(word in blocklist.host_words for word in host_words(url).split())
 
 
 def title_repetition(head: list[str]) -> int:
@@ -154,8 +169,11 @@ def doorway_host(url: str) -> int:
             found += 1
     path = url.split("?", 1)[0].split("#", 1)[0]
     after_host = path.split("//", 1)[-1]
-    stem = after_host.rstrip("/").rsplit("/", 1)[-1].split(".", 1)[0] if "/" in after_host else ""
-    if any(_random_label(piece, numeric=False) for piece in regex.split(r"[-_]", stem.lower())):
+    file_name = after_host.rstrip("/").rsplit("/", 1)[-1] if "/" in after_host else ""
+    stem, _, extension = file_name.lower().partition(".")
+    if any(_random_label(piece, numeric=False) for piece in regex.split(r"[-_]", stem)):
+        found += 1
+    if extension in _NOT_PAGE_EXTENSIONS:  # a text page served as a sitemap, a feed or an image
         found += 1
     return found
 
