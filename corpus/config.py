@@ -377,6 +377,9 @@ class Output(_Strict):
     row_group_bytes: int = Field(128 * 1024 * 1024, ge=1024)
     compression: Literal["zstd", "snappy", "gzip", "none"] = "zstd"
     report: bool = True  # report.html and its PNG plots
+    # The per-document work (read, language ID, filters) committed per input file under _work/checkpoints/,
+    # kept after the build: `corpus build --resume` continues or grows the release, `corpus mine` reuses them.
+    checkpoints: bool = True
 
 
 class Scoring(_Strict):
