@@ -23,6 +23,7 @@ from corpus.statistics import STAGE_FILTER, STAGE_LANGID, STAGE_READ, STAT_READ,
 from pipelines.common import StageOutput, drop, split_outputs
 from pipelines.filters import _read_text
 from pipelines.langid import document_language
+from pipelines.progress import StageCounts
 from pipelines.read import MatchUnits, read_unit
 from pipelines.stats import stage_key
 from pipelines.write import write_file
@@ -90,13 +91,15 @@ class _DocumentWriter:
 class _CommitUnits(beam.DoFn):
     """Each unit not yet committed: read, identify, filter, write its checkpoint; yields the unit's key."""
 
-    def __init__(self, config: BuildConfig, folder: str):
+    def __init__(self, config: BuildConfig, work_dir: str):
         self.config = config
-        self.folder = folder
+        self.work_dir = work_dir
+        self.folder = FileSystems.join(work_dir, CHECKPOINTS_DIR)
 
     def setup(self):
         self.decider = document_language(self.config.langid)
         self.rules = QualityRules(self.config.filters, read=_read_text)
+        self.progress = StageCounts(self.work_dir)  # documents out of each stage, for the progress line
 
     def process(self, unit, _total):
         kind, _, name, piece = unit
@@ -104,6 +107,7 @@ class _CommitUnits(beam.DoFn):
         docs_path, commit_path = paths(self.folder, key)
         if not FileSystems.exists(commit_path):
             self._commit(unit, docs_path, commit_path)
+            self.progress.write()
         yield key
 
     def _commit(self, unit, docs_path: str, commit_path: str) -> None:
@@ -114,6 +118,7 @@ class _CommitUnits(beam.DoFn):
             if not tally.take(item):
                 tally.stats[stat_key(STAT_READ, item.source)] += 1
                 tally.stats[stage_key(STAGE_READ)] += 1
+                self.progress.add(STAGE_READ)
                 batch.append(item)
                 if len(batch) >= self.config.langid.batch_size:
                     self._judge(batch, tally, writer)
@@ -135,9 +140,11 @@ class _CommitUnits(beam.DoFn):
                 tally.take(drop(why, doc))
                 continue
             tally.stats[stage_key(STAGE_LANGID)] += 1
+            self.progress.add(STAGE_LANGID)
             for item in self.rules(doc):
                 if not tally.take(item):
                     tally.stats[stage_key(STAGE_FILTER)] += 1
+                    self.progress.add(STAGE_FILTER)
                     writer.add(item)
 
 
@@ -170,6 +177,7 @@ class CommittedDocuments(beam.PTransform):
     def __init__(self, config: BuildConfig, work_dir: str):
         super().__init__()
         self.config = config
+        self.work_dir = work_dir
         self.folder = FileSystems.join(work_dir, CHECKPOINTS_DIR)
 
     def expand(self, pbegin) -> StageOutput:
@@ -179,7 +187,7 @@ class CommittedDocuments(beam.PTransform):
         total = units | "CountUnits" >> beam.combiners.Count.Globally() | "WriteTotal" >> beam.Map(_write_total, self.folder)
         keys = (
             units
-            | "Commit" >> beam.ParDo(_CommitUnits(self.config, self.folder), AsSingleton(total))
+            | "Commit" >> beam.ParDo(_CommitUnits(self.config, self.work_dir), AsSingleton(total))
             | "SpreadCommitted" >> beam.Reshuffle()
         )
         return split_outputs(keys, "ReadCommitted", lambda key: read_committed(key, self.folder))

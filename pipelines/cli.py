@@ -91,8 +91,10 @@ def _claim_output(out: str, overwrite: bool, resume: bool = False, config: Build
     if resume:
         _check_resumable(out, config)
         return
+    if not overwrite and FileSystems.exists(FileSystems.join(out, WORK_DIR)):
+        raise ConfigError(f"output directory {out} holds a build of this tool; give --resume to continue it, or --overwrite to replace it")
     if not overwrite:
-        raise ConfigError(f"output directory {out} is not empty; give --resume to continue the build there, or --overwrite to replace it")
+        raise ConfigError(f"output directory {out} is not empty; give --overwrite to replace it")
     remove_release(out, WORK_DIR, keep_work=False)
 
 
@@ -158,7 +160,8 @@ def _check_input_sources(config: BuildConfig, kinds: tuple[str, ...]) -> None:
         if "://" not in pattern and os.path.isdir(pattern):
             raise ConfigError(f"input {kind}={pattern} is a folder: give the files in it as a pattern, "
                               f"e.g. --input '{kind}={os.path.join(pattern, '*')}' (or '**' for subfolders too)")
-        _check_filesystem(f"input {kind}=", pattern)
+        if not pattern.startswith(("http://", "https://")):  # streamed by the readers themselves (corpus/sources/remote.py)
+            _check_filesystem(f"input {kind}=", pattern)
 
 
 def _check_model(model: str | None) -> None:

@@ -53,6 +53,30 @@ class CountStage(beam.DoFn):
         self.written_at = time.monotonic()
 
 
+class StageCounts:
+    """Running counts of documents out of several stages in one worker (the checkpointed per-document work),
+    written as CountStage writes them."""
+
+    def __init__(self, work_dir: str):
+        self.folder = FileSystems.join(work_dir, PROGRESS_DIR)
+        self.worker = uuid.uuid4().hex
+        self.counts: dict[str, int] = {}
+        self.written_at = time.monotonic()
+
+    def add(self, stage: str, amount: int = 1) -> None:
+        self.counts[stage] = self.counts.get(stage, 0) + amount
+        if time.monotonic() - self.written_at > WRITE_EVERY_SECONDS:
+            self.write()
+
+    def write(self) -> None:
+        try:
+            for stage, count in self.counts.items():
+                write_file(FileSystems.join(self.folder, f"{stage.replace('/', '_')}.{self.worker}"), f"{stage}\t{count}".encode())
+        except OSError:  # progress is for people; a failed write never fails the build
+            pass
+        self.written_at = time.monotonic()
+
+
 def read_progress(work_dir: str) -> dict[str, int]:
     """Documents out of each stage so far, summed over the workers' files."""
     totals: dict[str, int] = {}

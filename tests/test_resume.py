@@ -182,3 +182,20 @@ def test_only_inputs_may_change_between_a_build_and_its_resume():
     changed = load_config(None, ["output.dir=/r", "dedup.threshold=0.7", "filters.min_words=3"], ["wet=/a/*.wet.gz"]).model_dump(mode="json")
     assert changed_keys(before, grown) == []
     assert changed_keys(before, changed) == ["dedup.threshold", "filters.min_words"]
+
+
+def test_resume_with_more_inputs_grows_the_release_to_the_full_build(tmp_path, demo):
+    """A release of the sample without its WARC files, grown by --resume with them: the demo's own release."""
+    from pipelines.cli import write_demo_inputs
+
+    patterns = write_demo_inputs(str(tmp_path / "inputs"))
+    given = [f"{kind}={p}" for kind, ps in sorted(patterns.items()) for p in ps]
+    args = ["build", "configs/demo.yaml", "--set", "inputs.demo=false", "--out", str(tmp_path / "release")]
+    first = corpus_cli(*args, *[a for g in given if not g.startswith("warc=") for a in ("--input", g)])
+    assert first[0] == 0, first[2][-3000:]
+    committed = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "release" / CHECKPOINTS).glob("*.commit")}
+    grown = corpus_cli(*args, "--resume", *[a for g in given for a in ("--input", g)])
+    assert grown[0] == 0, grown[2][-3000:]
+    assert shard_checksums(tmp_path / "release") == shard_checksums(demo[0])
+    assert {name: (tmp_path / "release" / CHECKPOINTS / name).stat().st_mtime_ns for name in committed} == committed
+    assert len(list((tmp_path / "release" / CHECKPOINTS).glob("*.commit"))) == len(committed) + len(patterns["warc"])
