@@ -29,7 +29,7 @@ from pipelines.stats import stage_key
 from pipelines.write import write_file
 
 CHECKPOINTS_DIR = "checkpoints"  # under _work/ (pipelines/publish.py keeps it after the build)
-CONFIG_FILE = "config.json"  # under _work/: the config the checkpoints were written with
+CONFIG_FILE = "config.json"  # under _work/checkpoints/: the config they were written with (kept with them)
 UNITS_TOTAL = "units.total"  # under _work/checkpoints/: how many units this build has, for the progress line
 ROWS_PER_WRITE = 1000  # documents per Parquet row group in a checkpoint: bounds a worker's memory
 
@@ -194,11 +194,11 @@ class CommittedDocuments(beam.PTransform):
 
 
 def write_config(work_dir: str, config: BuildConfig) -> None:
-    write_file(FileSystems.join(work_dir, CONFIG_FILE), json.dumps(config.model_dump(mode="json"), sort_keys=True).encode("utf-8"))
+    write_file(FileSystems.join(work_dir, CHECKPOINTS_DIR, CONFIG_FILE), json.dumps(config.model_dump(mode="json"), sort_keys=True).encode("utf-8"))
 
 
 def committed_config(work_dir: str) -> dict | None:
-    path = FileSystems.join(work_dir, CONFIG_FILE)
+    path = FileSystems.join(work_dir, CHECKPOINTS_DIR, CONFIG_FILE)
     if not FileSystems.exists(path):
         return None
     with FileSystems.open(path) as f:

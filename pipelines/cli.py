@@ -112,7 +112,7 @@ def _check_resumable(out: str, config: BuildConfig) -> None:
         raise ConfigError(f"{FileSystems.join(out, foreign[0])} was not written by this tool: --resume continues only a build of this tool")
     committed = committed_config(FileSystems.join(out, WORK_DIR))
     if committed is None:
-        raise ConfigError(f"{out} holds no checkpoints to resume ({WORK_DIR}/config.json): give --overwrite to build it again")
+        raise ConfigError(f"{out} holds no checkpoints to resume ({WORK_DIR}/checkpoints/config.json): give --overwrite to build it again")
     if not config.output.checkpoints:
         raise ConfigError("--resume needs output.checkpoints=true")
     changed = changed_keys(committed, config.model_dump(mode="json"))

@@ -17,10 +17,10 @@ from apache_beam.io.filesystems import FileSystems
 
 from corpus import release
 from corpus.config import ConfigError
+from pipelines.checkpoint import CHECKPOINTS_DIR  # kept after a build, so that --resume can grow the release
 
 STAGING_DIR = "release"  # under _work/: the release as it will be published
 PUBLISHED = "published.jsonl"  # under _work/: the files being moved into place
-CHECKPOINTS_DIR = "checkpoints"  # under _work/: kept after a build, so that --resume can grow the release
 
 
 def staging_dir(work: str) -> str:
