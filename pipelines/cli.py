@@ -140,7 +140,13 @@ def _check_output(out: str) -> None:
     from apache_beam.io.filesystems import FileSystems
 
     _check_filesystem("--out ", out)
-    is_file = os.path.isfile(out) if "://" not in out else any(m.path == out for m in FileSystems.match([out])[0].metadata_list)
+    if "://" not in out:
+        is_file = os.path.isfile(out)
+    else:
+        try:
+            is_file = any(m.path == out for m in FileSystems.match([out])[0].metadata_list)
+        except Exception:  # Beam raises BeamIOError for a path it cannot list: not a file, then
+            is_file = False
     if is_file:
         raise ConfigError(f"--out {out} is a file; the release is a folder: give a new or empty folder's path")
 
