@@ -105,6 +105,7 @@ def run(units: int, runs: int) -> dict:
         ratios = {}
         if base and rows["no-checkpoints"]["wall_s"]:
             ratios["checkpoint_cost"] = round(base / rows["no-checkpoints"]["wall_s"], 3)
+            ratios["checkpoint_cost_of_minimums"] = round(rows["checkpoints"]["wall_s_min"] / rows["no-checkpoints"]["wall_s_min"], 3)
         if base and rows["killed+resumed"]["wall_s"]:
             ratios["resumed_of_full"] = round(rows["killed+resumed"]["wall_s"] / base, 3)
         return {"units": units, "input_files": len(inputs), "runs": runs, "rows": rows, "ratios": ratios, "same_release": all(same) if same else None}
