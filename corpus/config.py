@@ -414,6 +414,9 @@ class Output(_Strict):
     # The card's sampling probabilities q_i ∝ p_i^alpha on token counts. The documents are already rebalanced
     # (rebalance.*), so 1 keeps the build's distribution; XLM-R's 0.3 is for a build with rebalance.alpha 1.
     tokens_alpha: float = Field(1.0, ge=0.0, le=1.0)
+    # The per-document work (read, language ID, filters) committed per input file under _work/checkpoints/,
+    # kept after the build: `corpus build --resume` continues or grows the release, `corpus mine` reuses them.
+    checkpoints: bool = True
 
 
 class Scoring(_Strict):

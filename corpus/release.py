@@ -566,6 +566,13 @@ def verify(manifest: Mapping[str, Any], read: Callable[[str], bytes | None], pre
     return problems
 
 
+def written_files(manifest: Mapping[str, Any]) -> set[str]:
+    """Every file the manifest lists (shards of any kind, tokenizer files): what --overwrite may delete."""
+    files = {shard["path"] for shard in manifest.get("shards", [])}
+    files |= set((manifest.get("tokenizer") or {}).get("files", {}))
+    return files
+
+
 def describe(manifest: Mapping[str, Any]) -> str:
     """Plain-text tables of what a release holds beyond the document counts: tokenizer and stage statistics."""
     lines = []

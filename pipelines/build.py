@@ -38,6 +38,8 @@ from corpus.statistics import (
     STAT_WRITTEN_CHARS,
     stat_key,
 )
+from pipelines import publish
+from pipelines.checkpoint import CommittedDocuments, write_config
 from pipelines.dedup import Deduplicate
 from pipelines.filters import QualityFilter
 from pipelines.langid import IdentifyLanguage
@@ -57,7 +59,14 @@ PACKAGES = ("apache-beam", "pyarrow", "datasketch", "fasttext-numpy2-wheel", "se
 
 
 def keep_documents(p: beam.Pipeline, config: BuildConfig):
-    """read -> language ID -> quality filter -> dedup: (the read stage, documents kept, [drops], [statistics])."""
+    """read -> language ID -> quality filter -> dedup: (documents kept, [drops], [statistics], [samples])."""
+    work = FileSystems.join(config.output.dir, WORK_DIR)
+    if config.output.checkpoints:  # the same three stages, committed per input file (pipelines/checkpoint.py)
+        committed = p | "PerDocument" >> CommittedDocuments(config, work)
+        deduplicated = committed.kept | "Dedup" >> Deduplicate(config.dedup)
+        _ = deduplicated.kept | "Count/kept" >> beam.ParDo(CountStage(work, "kept", statistic=False))
+        stages = [committed, deduplicated]
+        return deduplicated.kept, [s.dropped for s in stages], [s.stats for s in stages], [s.samples for s in stages if s.samples is not None]
     inputs = config.inputs.model_dump(include={"wet", "warc", "wikipedia"})
     read = p | "Read" >> ReadDocuments(inputs, config.read)
     identified = read.kept | "LanguageID" >> IdentifyLanguage(config.langid)
@@ -69,11 +78,14 @@ def keep_documents(p: beam.Pipeline, config: BuildConfig):
     samples = [stage.samples for stage in stages.values() if stage.samples is not None]
     # Documents out of each stage (dedup counts its own three): a count that does not add up points at
     # the stage that lost it; the same counts feed the progress line.
-    work = FileSystems.join(config.output.dir, WORK_DIR)
     for name in (STAGE_READ, STAGE_LANGID, STAGE_FILTER):
         stats.append(stages[name].kept | f"Count/{name}" >> beam.ParDo(CountStage(work, name)))
     _ = deduplicated.kept | "Count/kept" >> beam.ParDo(CountStage(work, "kept", statistic=False))
-    return read, deduplicated.kept, dropped, stats, samples
+    stats += [
+        read.kept | "ReadStats" >> beam.Map(lambda d: (stat_key(STAT_READ, d.source), 1)),
+        read.dropped | "ReadDropStats" >> beam.Map(lambda d: (stat_key(STAT_READ, d.source), 1)),
+    ]
+    return deduplicated.kept, dropped, stats, samples
 
 
 def quality_stats(doc):
@@ -82,41 +94,39 @@ def quality_stats(doc):
     yield stat_key(STAT_QUALITY_CHARS, doc.lang, doc.quality_bucket), doc.n_chars
 
 
-def write_bitext(kept, config: BuildConfig):
-    """Bitext mined from the kept documents, written as shards: (shard-list entries, [statistics])."""
+def write_bitext(kept, config: BuildConfig, staged: str):
+    """Bitext mined from the kept documents, written as shards under `staged`: (shard-list entries, [statistics])."""
     from pipelines.bitext import MineBitext  # the encoders' imports only where bitext is mined
 
     bitext = kept | "MineBitext" >> MineBitext(config.bitext, config.inputs.langlinks)
-    shards = bitext.kept | "WriteBitext" >> WriteShards(config.output.dir, config.output, release.BITEXT)
+    shards = bitext.kept | "WriteBitext" >> WriteShards(staged, config.output, release.BITEXT)
     # Pairs that were dropped are no documents: counted apart from the documents' drops.
     drops = bitext.dropped | "BitextDropStats" >> beam.Map(lambda d: (stat_key(STAT_BITEXT_DROPPED, d.reason, d.lang), 1))
     return shards, [bitext.stats, drops]
 
 
 def build_pipeline(p: beam.Pipeline, config: BuildConfig) -> None:
-    out = config.output.dir
-    work = FileSystems.join(out, WORK_DIR)
-    read, kept, dropped, stats, samples = keep_documents(p, config)
+    work = FileSystems.join(config.output.dir, WORK_DIR)
+    staged = publish.staging_dir(work)  # published at the end, by finish_release
+    kept, dropped, stats, samples = keep_documents(p, config)
     rates = kept | "SamplingRates" >> SamplingRates(config.rebalance)
     written = kept | "Rebalance" >> Rebalance(rates, config.rebalance)
-    shards = [written | "WriteShards" >> WriteShards(out, config.output)]
+    shards = [written | "WriteShards" >> WriteShards(staged, config.output)]
     if config.bitext.enabled:
-        bitext_shards, bitext_stats = write_bitext(kept, config)
+        bitext_shards, bitext_stats = write_bitext(kept, config, staged)
         shards.append(bitext_shards)
         stats += bitext_stats
     if config.tokenizer.enabled:
-        tokenizer = kept | "TrainTokenizer" >> TrainTokenizer(out, config.tokenizer, config.rebalance, rates)
+        tokenizer = kept | "TrainTokenizer" >> TrainTokenizer(staged, config.tokenizer, config.rebalance, rates)
         tokenizer | "WriteTokenizerInfo" >> WriteJsonLines(FileSystems.join(work, "tokenizer.jsonl"))
     if config.output.tokens:  # every docs/ and bitext/ shard as token ids, once the model is trained
         from pipelines.tokens import TokenizeShards, model_digest
 
         parquet = shards | "ParquetShards" >> beam.Flatten()
-        shards.append(parquet | "Tokens" >> TokenizeShards(out, model_digest(tokenizer)))
+        shards.append(parquet | "Tokens" >> TokenizeShards(staged, model_digest(tokenizer)))
 
     all_dropped = dropped | "AllDrops" >> beam.Flatten()
     stats += [
-        read.kept | "ReadStats" >> beam.Map(lambda d: (stat_key(STAT_READ, d.source), 1)),
-        read.dropped | "ReadDropStats" >> beam.Map(lambda d: (stat_key(STAT_READ, d.source), 1)),
         all_dropped | "DropStats" >> beam.Map(drop_stat),
         kept | "KeptStats" >> beam.FlatMap(doc_stats(STAT_KEPT, STAT_KEPT_CHARS)),
         written | "WrittenStats" >> beam.FlatMap(doc_stats(STAT_WRITTEN, STAT_WRITTEN_CHARS)),
@@ -184,15 +194,17 @@ def finish_release(config: BuildConfig, run: dict[str, Any], recorded: BuildConf
         problems = [f"no document kept: {manifest['documents']['read']:,} read, dropped as " + (", ".join(f"{r} {n:,}" for r, n in top) or "nothing")]
     if problems:  # no manifest, so nothing claims success; the statistics stay in the work folder
         raise release.ReleaseFailed(f"the build of {out} failed its own check: " + "; ".join(problems) + f" (statistics in {work})")
-    with FileSystems.create(FileSystems.join(out, release.CARD)) as f:
-        f.write(release.dataset_card(manifest).encode("utf-8"))
+    staged = publish.staging_dir(work)
+    write_file(FileSystems.join(staged, release.CARD), release.dataset_card(manifest).encode("utf-8"))
     if config.output.report:
         from corpus import report  # matplotlib is loaded only where the report is drawn, not on workers
 
         samples = _read_json_lines(FileSystems.join(work, "samples.jsonl"))
         for relative, data in report.render(manifest, samples).items():
-            write_file(FileSystems.join(out, relative), data)
-    FileSystems.delete([work])
+            write_file(FileSystems.join(staged, relative), data)
+    publish.remove_release(out, WORK_DIR, keep_work=True)  # a release grown by --resume: the earlier one, manifest first
+    publish.publish(out, work)
+    publish.remove_work(work, keep_checkpoints=config.output.checkpoints)
     # The manifest last: a directory without one is an unfinished build, which `corpus verify` rejects.
     write_file(
         FileSystems.join(out, release.MANIFEST),
@@ -270,6 +282,8 @@ def run_build(config: BuildConfig, beam_args: list[str], recorded: BuildConfig |
     """Run the whole build on the runner the Beam options name (DirectRunner by default)."""
     options = launch_options(config, beam_args)
     started = time.time()
+    if config.output.checkpoints:  # what a later --resume compares its config with
+        write_config(FileSystems.join(config.output.dir, WORK_DIR), config)
     with ProgressPrinter(FileSystems.join(config.output.dir, WORK_DIR), PROGRESS_STAGES), beam.Pipeline(options=options) as p:
         build_pipeline(p, config)
     run = {
@@ -290,12 +304,9 @@ def run_mine(config: BuildConfig, built: BuildConfig, beam_args: list[str]) -> d
     out = config.output.dir
     work = FileSystems.join(out, WORK_DIR)
     options = launch_options(config, beam_args)
-    bitext_dir = FileSystems.join(out, release.BITEXT_DIR)
-    if FileSystems.exists(bitext_dir):
-        FileSystems.delete([bitext_dir])  # this command's own earlier output, nothing else
     with ProgressPrinter(work, PROGRESS_STAGES), beam.Pipeline(options=options) as p:
-        _, kept, *_ = keep_documents(p, built)
-        shards, stats = write_bitext(kept, config)
+        kept, *_ = keep_documents(p, built)
+        shards, stats = write_bitext(kept, config, publish.staging_dir(work))
         (
             stats
             | "AllStats" >> beam.Flatten()
@@ -305,8 +316,12 @@ def run_mine(config: BuildConfig, built: BuildConfig, beam_args: list[str]) -> d
         shards | "WriteShardList" >> WriteJsonLines(FileSystems.join(work, "shards.jsonl"))
     stats = dict(_read_json_lines(FileSystems.join(work, "stats.jsonl")))
     shards = _read_json_lines(FileSystems.join(work, "shards.jsonl"))
+    bitext_dir = FileSystems.join(out, release.BITEXT_DIR)
+    if FileSystems.exists(bitext_dir):
+        FileSystems.delete([bitext_dir])  # this command's own earlier output, replaced by the staged one
     if FileSystems.exists(work):  # no statistics at all leave no work folder
-        FileSystems.delete([work])
+        publish.publish(out, work)
+        publish.remove_work(work, keep_checkpoints=True)
     manifest_path = FileSystems.join(out, release.MANIFEST)
     with FileSystems.open(manifest_path) as f:
         manifest = release.with_bitext(json.loads(f.read().decode("utf-8")), stats, shards)

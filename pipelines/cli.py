@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--input", dest="inputs", action="append", default=[], metavar="KIND=GLOB", help="add input files; KIND is wet, warc, wikipedia or langlinks")
     for command in (build, demo):
         command.add_argument("--overwrite", action="store_true", help="replace the release directory if it is not empty")
+        command.add_argument("--resume", action="store_true", help="continue an interrupted build in --out, or grow its release with more inputs")
     commands.add_parser("inspect", help="print a release's summary tables").add_argument("out", help="release directory")
     commands.add_parser("verify", help="check a release against its manifest").add_argument("out", help="release directory")
     commands.add_parser("tokenize", help="write a release's token files (tokens/) with its tokenizer").add_argument("out", help="release directory")
@@ -75,48 +76,107 @@ def with_demo_inputs(config: BuildConfig, folder: str) -> BuildConfig:
     return with_inputs(config, write_demo_inputs(folder))
 
 
-def _claim_output(out: str, overwrite: bool) -> None:
+def _claim_output(out: str, overwrite: bool, resume: bool = False, config: BuildConfig | None = None) -> None:
     """A build writes into an empty directory; it never mixes with an earlier release unless asked,
-    and --overwrite replaces only a release of this tool (finished, or failed with its work folder).
-
-    The manifest is written last, so an interrupted build leaves a directory without
-    one, which `corpus verify` rejects and the next build refuses without --overwrite.
+    and --overwrite deletes only what this tool wrote there (pipelines/publish.py): any other file
+    stops it, named. An interrupted build leaves only _work/ (nothing is published before the end).
     """
     from apache_beam.io.filesystems import FileSystems
 
     from pipelines.build import WORK_DIR
+    from pipelines.publish import list_files, remove_release
 
-    if not FileSystems.exists(out) or not FileSystems.match([FileSystems.join(out, "*")])[0].metadata_list:
+    if not FileSystems.exists(out) or not list_files(out):  # any depth: an interrupted build holds only _work/
         return
+    if resume and overwrite:
+        raise ConfigError("--resume continues the build in --out and --overwrite replaces it: give one of them")
+    if resume:
+        _check_resumable(out, config)
+        return
+    if not overwrite and FileSystems.exists(FileSystems.join(out, WORK_DIR)):
+        raise ConfigError(f"output directory {out} holds a build of this tool; give --resume to continue it, or --overwrite to replace it")
     if not overwrite:
         raise ConfigError(f"output directory {out} is not empty; give --overwrite to replace it")
-    if not FileSystems.exists(FileSystems.join(out, WORK_DIR)) and not _is_release(out):
-        raise ConfigError(f"--overwrite replaces only a release of this tool, and {out} holds no {release.MANIFEST} "
-                          f"or {WORK_DIR}/: remove it yourself or choose another --out")
-    FileSystems.delete([out])
+    remove_release(out, WORK_DIR, keep_work=False)
 
 
-def _is_release(out: str) -> bool:
+def _check_resumable(out: str, config: BuildConfig) -> None:
+    """--resume: only the tool's own files in `out`, and checkpoints written with the same config (more inputs allowed)."""
+    from apache_beam.io.filesystems import FileSystems
+
+    from corpus.checkpoint import changed_keys
+    from pipelines.build import WORK_DIR
+    from pipelines.checkpoint import committed_config
+    from pipelines.publish import foreign_files
+
+    foreign = foreign_files(out, WORK_DIR)
+    if foreign:
+        raise ConfigError(f"{FileSystems.join(out, foreign[0])} was not written by this tool: --resume continues only a build of this tool")
+    committed = committed_config(FileSystems.join(out, WORK_DIR))
+    if committed is None:
+        raise ConfigError(f"{out} holds no checkpoints to resume ({WORK_DIR}/checkpoints/config.json): give --overwrite to build it again")
+    if not config.output.checkpoints:
+        raise ConfigError("--resume needs output.checkpoints=true")
+    changed = changed_keys(committed, config.model_dump(mode="json"))
+    if changed:
+        shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+        raise ConfigError(f"the config differs from the one {out} was built with ({shown}): resume with the same settings, or give --overwrite")
+
+
+def _check_filesystem(what: str, path: str) -> None:
+    """A remote path whose filesystem library is missing: one line naming what to install."""
+    from apache_beam.io.filesystems import FileSystems
+
+    from corpus.sources.remote import missing_extra
+
+    extra = missing_extra(path)
     try:
-        return bool(_load_manifest(out))
-    except ConfigError:
-        return False
+        FileSystems.get_filesystem(path)
+    except ValueError:
+        extra = extra or "the package of this filesystem"
+    if extra:
+        raise ConfigError(f"{what}{path}: no filesystem for this path is installed; pip install '{extra}'")
 
 
 def _check_output(out: str) -> None:
     from apache_beam.io.filesystems import FileSystems
 
-    try:
-        FileSystems.get_filesystem(out)
-    except ValueError:
-        extra = {"gs": "dataflow", "s3": "aws"}.get(out.partition("://")[0])
-        hint = f"; pip install 'corpus-builder[{extra}]'" if extra else ""
-        raise ConfigError(f"--out {out}: no filesystem for this path is installed{hint}") from None
+    _check_filesystem("--out ", out)
+    if "://" not in out:
+        is_file = os.path.isfile(out)
+    else:
+        try:
+            is_file = any(m.path == out for m in FileSystems.match([out])[0].metadata_list)
+        except Exception:  # Beam raises BeamIOError for a path it cannot list: not a file, then
+            is_file = False
+    if is_file:
+        raise ConfigError(f"--out {out} is a file; the release is a folder: give a new or empty folder's path")
+
+
+def _refuse_mixing(config: BuildConfig, kinds: tuple[str, ...] = INPUT_KINDS) -> None:
+    """The built-in sample and the user's files never mix silently in one release (nor its ids depend on a temporary folder)."""
+    given = [(kind, p) for kind in kinds for p in getattr(config.inputs, kind)]
+    if config.inputs.demo and given:
+        raise ConfigError(f"inputs.demo=true (the built-in sample) and --input {given[0][0]}={given[0][1]} would mix the sample "
+                          "into your release: add --set inputs.demo=false to build your files only")
+
+
+def _check_input_sources(config: BuildConfig, kinds: tuple[str, ...]) -> None:
+    """Refuse, in one line, folders given as inputs and remote inputs whose filesystem is not installed."""
+    given = [(kind, p) for kind in kinds for p in getattr(config.inputs, kind)]
+    for kind, pattern in given:
+        if "://" not in pattern and os.path.isdir(pattern):
+            raise ConfigError(f"input {kind}={pattern} is a folder: give the files in it as a pattern, "
+                              f"e.g. --input '{kind}={os.path.join(pattern, '*')}' (or '**' for subfolders too)")
+        if not pattern.startswith(("http://", "https://")):  # streamed by the readers themselves (corpus/sources/remote.py)
+            _check_filesystem(f"input {kind}=", pattern)
 
 
 def _check_model(model: str | None) -> None:
     from apache_beam.io.filesystems import FileSystems
 
+    if model:
+        _check_filesystem("langid model ", model)
     if model and not FileSystems.exists(model):
         raise ConfigError(f"langid model {model}: no such file (a model is fasttext, heliport, ensemble or a fastText model file)")
 
@@ -126,6 +186,7 @@ def _check_inputs(config: BuildConfig, kinds: tuple[str, ...] = INPUT_KINDS) -> 
     from apache_beam.io.filesystems import FileSystems
 
     _check_model(config.langid.model)
+    _check_input_sources(config, kinds)
     patterns = [(kind, p) for kind in kinds for p in getattr(config.inputs, kind)]
     if not patterns and not config.inputs.demo:
         raise ConfigError("no inputs: give --input KIND=GLOB or inputs in the config")
@@ -245,6 +306,15 @@ def _langid(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_mining_needs(config: BuildConfig, built: BuildConfig) -> None:
+    """Before any work: Wikipedia pairs need interlanguage links and Wikipedia inputs, web pairs need web pages."""
+    wikipedia = config.bitext.wikipedia and (config.inputs.langlinks or config.inputs.demo) and (built.inputs.wikipedia or built.inputs.demo)
+    web = config.bitext.web and (built.inputs.wet or built.inputs.warc or built.inputs.demo)
+    if not (wikipedia or web):
+        raise ConfigError("nothing to mine from: give --input langlinks=GLOB (interlanguage links) for a release built from "
+                          "Wikipedia dumps, or set bitext.web=true for one built from CommonCrawl pages")
+
+
 def _mine(config: BuildConfig, beam_args: list[str]) -> int:
     """`corpus mine`: bitext of a release built before, from the documents its build kept, written into it."""
     from pipelines.build import run_mine
@@ -254,8 +324,8 @@ def _mine(config: BuildConfig, beam_args: list[str]) -> int:
         built = BuildConfig.model_validate({**manifest["config"], "output": {**manifest["config"].get("output", {}), "dir": config.output.dir}})
     except ValueError as e:
         raise ConfigError(f"{config.output.dir}/{release.MANIFEST}: its config is not one this version reads ({str(e).splitlines()[0]})") from None
-    if not config.inputs.langlinks and not config.inputs.demo and not config.bitext.web:
-        raise ConfigError("nothing to mine from: give --input langlinks=GLOB (interlanguage links), or bitext.web=true")
+    _check_mining_needs(config, built)
+    _refuse_mixing(config, ("langlinks",))
     if config.inputs.langlinks:
         _check_inputs(config, ("langlinks",))
     demo_dir = tempfile.mkdtemp(prefix="corpus-demo-inputs-") if config.inputs.demo or built.inputs.demo else None
@@ -269,10 +339,10 @@ def _mine(config: BuildConfig, beam_args: list[str]) -> int:
         manifest = run_mine(config, built, beam_args)
         if manifest.get("tokens"):  # the release has token files: the pairs' follow the new bitext
             from pipelines.build import launch_options
-            from pipelines.tokens import publish, run_tokenize
+            from pipelines.tokens import rewrite_card_and_manifest, run_tokenize
 
             manifest = run_tokenize(manifest, config.output.dir, launch_options(config, beam_args), (release.BITEXT_DIR,))
-            publish(manifest, config.output.dir)
+            rewrite_card_and_manifest(manifest, config.output.dir)
     finally:
         if demo_dir:
             shutil.rmtree(demo_dir, ignore_errors=True)
@@ -294,7 +364,7 @@ def _mine(config: BuildConfig, beam_args: list[str]) -> int:
 def _tokenize(out: str, beam_args: list[str]) -> int:
     """`corpus tokenize`: tokens/ of a finished release, from its shards and its tokenizer/spm.model."""
     from pipelines.build import launch_options
-    from pipelines.tokens import MODEL, publish, run_tokenize
+    from pipelines.tokens import MODEL, rewrite_card_and_manifest, run_tokenize
 
     manifest = _load_manifest(out)
     if _read_release_file(out, MODEL) is None:
@@ -305,7 +375,7 @@ def _tokenize(out: str, beam_args: list[str]) -> int:
         raise ConfigError(f"{out}/{release.MANIFEST}: its config is not one this version reads ({str(e).splitlines()[0]})") from None
     started = time.time()
     manifest = run_tokenize(manifest, out, launch_options(config, beam_args))
-    publish(manifest, out)
+    rewrite_card_and_manifest(manifest, out)
     print(f"tokenized in {time.time() - started:.1f} s -> {out}/{release.TOKENS_DIR}\n")
     print(release.token_table(manifest))
     return 0
@@ -330,11 +400,16 @@ def run(argv: list[str]) -> int:
     if args.command == "mine":
         return _mine(config, beam_args)
 
+    _refuse_mixing(config)
     _check_inputs(config)
-    _claim_output(config.output.dir, args.overwrite)  # only once the inputs and config are known to be sound
+    _claim_output(config.output.dir, args.overwrite, args.resume, config)  # only once the inputs and config are known to be sound
     from pipelines.build import run_build
 
     demo_dir = tempfile.mkdtemp(prefix="corpus-demo-inputs-") if config.inputs.demo else None
+    if demo_dir:
+        from pipelines.interrupt import on_interrupt
+
+        on_interrupt(lambda: shutil.rmtree(demo_dir, ignore_errors=True))
     try:
         recorded = config  # the manifest records the config as given, not the demo's temporary paths
         if demo_dir:
@@ -357,16 +432,30 @@ def main() -> None:
     # the user's business; damaged input files are listed in the summary from the manifest.
     logging.getLogger("apache_beam").setLevel(logging.ERROR)
     logging.getLogger().addFilter(lambda record: "apitools not found" not in record.getMessage())
+    from pipelines.interrupt import exit_on_interrupt, restore_stderr, wait_if_interrupted
+
+    if sys.argv[1:2] and sys.argv[1] in ("build", "demo", "mine"):
+        exit_on_interrupt()  # before any runner thread or worker starts: Ctrl-C is one line and exit code 130
     try:
-        sys.exit(run(sys.argv[1:]))
+        try:
+            code = run(sys.argv[1:])
+        except BaseException:
+            wait_if_interrupted()  # the workers died of Ctrl-C: the runner's error is not the news
+            raise
+        finally:
+            restore_stderr()  # the last lines (summary, one-line error) straight to the terminal
+        sys.exit(code)
     except ConfigError as e:
         print(f"corpus: error: {e}", file=sys.stderr)
         sys.exit(2)
     except release.ReleaseFailed as e:
         print(f"corpus: failed: {e}", file=sys.stderr)
         sys.exit(1)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    except KeyboardInterrupt:  # where Ctrl-C could not be routed to pipelines.interrupt (not POSIX)
+        from pipelines.interrupt import INTERRUPTED, MESSAGE
+
+        print(f"corpus: {MESSAGE}", file=sys.stderr)
+        sys.exit(INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,30 @@ class CountStage(beam.DoFn):
         self.written_at = time.monotonic()
 
 
+class StageCounts:
+    """Running counts of documents out of several stages in one worker (the checkpointed per-document work),
+    written as CountStage writes them."""
+
+    def __init__(self, work_dir: str):
+        self.folder = FileSystems.join(work_dir, PROGRESS_DIR)
+        self.worker = uuid.uuid4().hex
+        self.counts: dict[str, int] = {}
+        self.written_at = time.monotonic()
+
+    def add(self, stage: str, amount: int = 1) -> None:
+        self.counts[stage] = self.counts.get(stage, 0) + amount
+        if time.monotonic() - self.written_at > WRITE_EVERY_SECONDS:
+            self.write()
+
+    def write(self) -> None:
+        try:
+            for stage, count in self.counts.items():
+                write_file(FileSystems.join(self.folder, f"{stage.replace('/', '_')}.{self.worker}"), f"{stage}\t{count}".encode())
+        except OSError:  # progress is for people; a failed write never fails the build
+            pass
+        self.written_at = time.monotonic()
+
+
 def read_progress(work_dir: str) -> dict[str, int]:
     """Documents out of each stage so far, summed over the workers' files."""
     totals: dict[str, int] = {}
@@ -91,8 +115,38 @@ class ProgressPrinter:
         self.thread.join(timeout=self.every)
 
     def _run(self):
+        from pipelines.checkpoint import committed_units
+
+        done_before = committed_units(self.work_dir)[0]  # committed by an earlier run: no help for the estimate
         while not self.stop.wait(self.every):
             counts = read_progress(self.work_dir)
-            if counts:
-                done = " | ".join(f"{stage} {counts.get(stage, 0):,}" for stage in self.stages)
-                print(f"[{time.monotonic() - self.started:6.0f} s] documents out of each stage: {done}", file=self.out, flush=True)
+            elapsed = time.monotonic() - self.started
+            files = files_line(self.work_dir, elapsed, done_before)
+            shown = [(stage, counts[stage]) for stage in self.stages if stage in counts]
+            if shown or files:
+                done = " | ".join(f"{stage} {count:,}" for stage, count in shown)
+                parts = [files] + ([f"documents out of each stage: {done}"] if shown else [])
+                print(f"[{elapsed:6.0f} s] " + "; ".join(p for p in parts if p), file=self.out, flush=True)
+
+
+def files_line(work_dir: str, elapsed: float, done_before: int) -> str:
+    """"input files 12/40 done, about 3 min left for them", from the committed checkpoints (pipelines/checkpoint.py)."""
+    from pipelines.checkpoint import committed_units
+
+    done, total = committed_units(work_dir)
+    if total is None:
+        return ""
+    done = min(done, total)
+    if done >= total:
+        return f"input files {total}/{total} done; dedup, rebalancing and shards running"
+    rate = (done - min(done_before, done)) / elapsed if elapsed > 0 else 0.0
+    left = f", about {_duration((total - done) / rate)} left for them" if rate > 0 else ""
+    return f"input files {done}/{total} done{left}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

@@ -50,6 +50,8 @@ def match_files(kind_pattern_folder, options: Read):
                     yield kind, full, listed, None
         elif kind == "wikipedia" and multistream.is_index(path):
             continue  # read beside its dump, not as a dump
+        elif "://" not in path and os.path.isdir(path):
+            continue  # a folder a wildcard matched: its files are not asked for (`corpus` refuses a folder named alone)
         else:
             yield kind, path, path[len(prefix) :] if path.startswith(prefix) else path, None
 
@@ -80,23 +82,28 @@ def _split_multistream(file, options: Read):
         yield kind, path, name, tuple(piece)
 
 
+def read_unit(file, options: Read):
+    """Documents, Drops and Stats of one (kind, path, name, piece) as MatchFiles and the multistream split give it."""
+    kind, path, name, piece = file
+    try:
+        stream = open_input(path, options)
+    except (OSError, IOError) as e:
+        yield Drop(READ_UNREADABLE_FILE, "", SOURCE_OF_KIND[kind], offset_detail(name, 0, str(e)))
+        yield damaged_file(name, READ_UNREADABLE_FILE)
+        return
+    with stream:
+        for item in read_file(kind, stream, name, options, piece):
+            if is_a(item, Drop) and item.reason in FILE_LEVEL_REASONS:
+                logging.warning("%s %s", item.reason, item.detail)  # the file and offset, for whoever looks
+            yield item
+
+
 class _ReadFile(beam.DoFn):
     def __init__(self, options: Read):
         self.options = options
 
     def process(self, file):
-        kind, path, name, piece = file
-        try:
-            stream = open_input(path, self.options)
-        except (OSError, IOError) as e:
-            yield Drop(READ_UNREADABLE_FILE, "", SOURCE_OF_KIND[kind], offset_detail(name, 0, str(e)))
-            yield damaged_file(name, READ_UNREADABLE_FILE)
-            return
-        with stream:
-            for item in read_file(kind, stream, name, self.options, piece):
-                if is_a(item, Drop) and item.reason in FILE_LEVEL_REASONS:
-                    logging.warning("%s %s", item.reason, item.detail)  # the file and offset, for whoever looks
-                yield item
+        yield from read_unit(file, self.options)
 
 
 class MatchFiles(beam.PTransform):
@@ -117,6 +124,23 @@ class MatchFiles(beam.PTransform):
         )
 
 
+class MatchUnits(beam.PTransform):
+    """Input patterns -> the units of reading work (files, pieces of multistream dumps), spread over the workers."""
+
+    def __init__(self, inputs: dict[str, list[str]], options: Read = Read()):
+        super().__init__()
+        self.inputs = inputs
+        self.options = options
+
+    def expand(self, pbegin):
+        return (
+            pbegin
+            | MatchFiles(self.inputs, self.options)
+            | "SplitMultistream" >> beam.FlatMap(_split_multistream, self.options)
+            | "SpreadPieces" >> beam.Reshuffle()
+        )
+
+
 class ReadDocuments(beam.PTransform):
     """Match input files, spread them over workers, read and extract their records: (kept, dropped, stats)."""
 
@@ -126,10 +150,5 @@ class ReadDocuments(beam.PTransform):
         self.options = options
 
     def expand(self, pbegin):
-        pieces = (
-            pbegin
-            | MatchFiles(self.inputs, self.options)
-            | "SplitMultistream" >> beam.FlatMap(_split_multistream, self.options)
-            | "SpreadPieces" >> beam.Reshuffle()
-        )
+        pieces = pbegin | MatchUnits(self.inputs, self.options)
         return split_outputs(pieces, "ReadAndExtract", _ReadFile(self.options))

@@ -191,7 +191,7 @@ def _json(data: Any) -> bytes:
     return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
-def publish(manifest: dict[str, Any], out_dir: str) -> None:
+def rewrite_card_and_manifest(manifest: dict[str, Any], out_dir: str) -> None:
     """The card, then the manifest (last), of a release whose token files were rewritten."""
     write_file(FileSystems.join(out_dir, release.CARD), release.dataset_card(manifest).encode("utf-8"))
     write_file(FileSystems.join(out_dir, release.MANIFEST), _json(manifest))

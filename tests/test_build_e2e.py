@@ -12,7 +12,8 @@ from pipelines.cli import DEMO_CONFIG, with_demo_inputs
 
 def test_layout(demo):
     out, _, manifest = demo
-    assert sorted(p.name for p in out.iterdir()) == ["README.md", "bitext", "docs", "manifest.json", "report", "report.html", "tokenizer", "tokens"]
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "_work", "bitext", "docs", "manifest.json", "report", "report.html", "tokenizer", "tokens"]
+    assert [p.name for p in (out / "_work").iterdir()] == ["checkpoints"]  # kept for --resume and `corpus mine`
     assert (out / "tokenizer" / "spm.model").stat().st_size > 0 and (out / "tokenizer" / "spm.vocab").stat().st_size > 0
     for lang_dir in (out / "docs").iterdir():
         shards = sorted(lang_dir.iterdir())

@@ -59,8 +59,8 @@ def test_overwrite_never_deletes_a_folder_that_is_not_a_release(tmp_path, wet_fi
     precious = tmp_path / "thesis"
     precious.mkdir()
     (precious / "chapter1.tex").write_text("months of work")
-    result = corpus_cli("build", "configs/demo.yaml", "--out", str(precious), "--overwrite", "--input", f"wet={wet_file}")
-    assert_one_line_error(result, 2, "--overwrite", "holds no manifest.json")
+    result = corpus_cli("build", "configs/demo.yaml", "--out", str(precious), "--overwrite", "--set", "inputs.demo=false", "--input", f"wet={wet_file}")
+    assert_one_line_error(result, 2, "chapter1.tex", "not written by this tool")
     assert (precious / "chapter1.tex").read_text() == "months of work"
 
 
@@ -68,7 +68,7 @@ def test_overwrite_checks_the_inputs_before_deleting(tmp_path, demo):
     out, _, _ = demo
     copy = tmp_path / "release"
     shutil.copytree(out, copy)
-    result = corpus_cli("build", "configs/demo.yaml", "--out", str(copy), "--overwrite", "--input", "wet=/no/such/*.warc.wet.gz")
+    result = corpus_cli("build", "configs/demo.yaml", "--out", str(copy), "--overwrite", "--set", "inputs.demo=false", "--input", "wet=/no/such/*.warc.wet.gz")
     assert_one_line_error(result, 2, "no files match")
     assert (copy / "manifest.json").exists()
 

@@ -32,6 +32,27 @@ def is_url(path: str) -> bool:
     return path.startswith(("http://", "https://"))
 
 
+# Beam registers these filesystems whether or not their client library is installed, then fails
+# deep inside (s3: "Must provide one of client or options"): the library each needs, and our extra.
+_FILESYSTEM_CLIENTS = {"gs": ("google.cloud.storage", "corpus-builder[dataflow]"), "s3": ("boto3", "corpus-builder[aws]"),
+                       "azfs": ("azure.storage.blob", "apache-beam[azure]"), "hdfs": ("hdfs", "apache-beam[hadoop]")}
+
+
+def missing_extra(path: str) -> str | None:
+    """The package to install before `path` (gs://, s3://, ...) can be read or written; None when ready."""
+    import importlib.util
+
+    scheme = path.partition("://")[0] if "://" in path else ""
+    if scheme not in _FILESYSTEM_CLIENTS:
+        return None
+    module, extra = _FILESYSTEM_CLIENTS[scheme]
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # a parent package (google.cloud) is missing
+        found = False
+    return None if found else extra
+
+
 def is_listing(path: str) -> bool:
     """Whether an input is a CommonCrawl paths listing rather than a data file."""
     return path.endswith(LISTING_SUFFIXES)
