@@ -161,7 +161,7 @@ def hostile_build(tmp_path_factory, no_network):
     out = folder / "release"
     config = load_config(
         None,
-        [f"output.dir={out}", "tokenizer.enabled=false", "read.max_record_bytes=2097152", "read.max_text_chars=150000", "read.max_lines=2000", "filters.min_chars=100", "filters.min_words=10"],
+        [f"output.dir={out}", "tokenizer.enabled=false", "read.max_record_bytes=2097152", "read.max_text_chars=150000", "read.max_lines=2000", "filters.min_chars=100", "filters.min_words=10", "filters.min_web_words=10"],
         [f"wet={wet}/*.gz", f"warc={warc}/*.gz", f"wikipedia={wiki}/*.bz2"],
     )
     manifest = run_build(config, ["--direct_running_mode=in_memory"])
