@@ -83,10 +83,11 @@ def run_measured(command: list[str], env: dict | None = None, timeout: float = 1
 def commit() -> str:
     """The checkout's HEAD (with "+changes" when the work tree differs from it): what the figures measured."""
     def git(*args):
-        return subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True).stdout.strip()
+        return subprocess.run(["git", *args], cwd=HERE.parent, capture_output=True, text=True).stdout.strip()
 
     head = git("rev-parse", "HEAD") or "unknown"
-    return head + ("+changes" if git("status", "--porcelain", "--", "corpus", "pipelines", "benchmarks") else "")
+    measured = ("corpus", "pipelines", "benchmarks/*.py", "benchmarks/data", "pyproject.toml")  # not the results
+    return head + ("+changes" if git("status", "--porcelain", "--", *measured) else "")
 
 
 def provenance(command: str) -> dict:
