@@ -1,4 +1,4 @@
-"""A benchmark result the README cites must be measured at a commit after the last change to the code it measures.
+"""A benchmark result the README takes a figure from must be measured at a commit after the last change to the code it measures.
 
 The code a benchmark measures is what it imports: its own module and every project module (corpus, pipelines,
 benchmarks) loaded by importing it, with the data files beside them (word lists, references, judged pages).
@@ -52,7 +52,13 @@ def result_commits(name: str) -> list[str]:
 
 
 def cited_benchmarks() -> list[str]:
-    names = set(re.findall(r"benchmarks/(?:results/)?(\w+)\.(?:md|json)", (ROOT / "README.md").read_text(encoding="utf-8")))
+    """The benchmarks the README takes a figure from (the statements tests/test_readme_figures.py checks)."""
+    from test_readme_figures import README, cited, counts, figures, statements
+
+    names = set()
+    for _, statement, context in statements(README.read_text(encoding="utf-8")):
+        if counts(statement) and figures(statement):
+            names |= cited(statement, context)
     return sorted(n for n in names if (BENCH / f"{n}.py").exists())
 
 
