@@ -70,8 +70,12 @@ def cited_benchmarks() -> list[str]:
     return sorted(n for n in names if (BENCH / f"{n}.py").exists())
 
 
+# Written by a benchmark, shipped in the package for the dataset card: a result, not measured code.
+PACKAGED_RESULTS = ("corpus/langid/calibration.json",)
+
+
 def is_result(path: str) -> bool:
-    return path.startswith("benchmarks/results/") or (path.startswith("benchmarks/") and path.endswith(".md"))
+    return path.startswith("benchmarks/results/") or (path.startswith("benchmarks/") and path.endswith(".md")) or path in PACKAGED_RESULTS
 
 
 def package_of(path: str) -> Path:
