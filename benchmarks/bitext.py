@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.bitext_dev import documents, languages, load_articles
-from benchmarks.suite_tools import HERE, machine, machine_line, results_path, run_measured
+from benchmarks.suite_tools import HERE, commit, machine, machine_line, results_path, run_measured
 from corpus.bitext.lexical import LexicalEncoder, estimate_lexicon
 from corpus.bitext.encoders import E5Encoder
 from corpus.bitext.mine import confident_pairs, encode_sides, mine_comparable, mine_document_pair, mine_sides, split_document
@@ -234,15 +233,6 @@ def splitter_comparison() -> dict:
                        "languages_missing": sorted({c[0] for c in cases} - set(PYSBD_CODES))}
     result["rules_on_pysbd_languages"] = {"paragraphs": len(covered), "exact": sum(split_sentences(t, l) == g for l, t, g in covered)}
     return result
-
-
-def commit() -> str:
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=HERE, capture_output=True, text=True).stdout.strip()
-        return head + (" + uncommitted changes" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def run(seeds: int, demo: bool) -> dict:

@@ -51,7 +51,7 @@ def result_commits(name: str) -> list[str]:
     commits = []
     md, js = BENCH / f"{name}.md", BENCH / "results" / f"{name}.json"
     if md.exists():
-        m = re.search(r"at commit ([0-9a-f]{7,40}(?:\+changes)?)", md.read_text(encoding="utf-8"))
+        m = re.search(r"at commit ([0-9a-f]{7,40}(?:\+changes| \+ uncommitted changes)?)", md.read_text(encoding="utf-8"))
         commits.append(m.group(1) if m else "")
     if js.exists():
         data = json.loads(js.read_text(encoding="utf-8"))
@@ -112,7 +112,7 @@ def stale_benchmarks() -> dict[str, str]:
     for name, files in measured_files(cited_benchmarks()).items():
         last_change = git("log", "-1", "--format=%H", "--", *files).stdout.strip()
         for commit in result_commits(name):
-            clean = commit and not commit.endswith("+changes")
+            clean = commit and not commit.endswith("changes")  # "+changes": measured uncommitted code
             if not clean or git("merge-base", "--is-ancestor", last_change, commit).returncode != 0:
                 stale[name] = f"result at {commit or '(no commit named)'}, code last changed at {last_change[:12]}"
     return stale
