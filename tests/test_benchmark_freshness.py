@@ -4,6 +4,8 @@ The code a benchmark measures is what it imports: its own module and every proje
 benchmarks) loaded by importing it, with the data files beside them (word lists, references, judged pages).
 A result names its commit ("at commit <sha>" in benchmarks/NAME.md, "commit" in benchmarks/results/NAME.json);
 that commit must contain the last change to any of those files. Needs the git history (skips without it).
+Not seen: code a benchmark imports only inside a function or runs in a subprocess (the builds that suite,
+peers and runners time), so for those the check is a lower bound.
 """
 
 from __future__ import annotations
