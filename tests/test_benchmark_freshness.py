@@ -23,9 +23,8 @@ BENCH = ROOT / "benchmarks"
 PROJECT = ("corpus", "pipelines", "benchmarks")
 
 # (benchmark, why its figures are older than its code): the list can only shrink; the test fails when an entry
-# is fresh again or no longer cited. Each needs a quiet machine for long (suite ~10 min, runners ~15, peers ~45).
+# is fresh again or no longer cited. Each needs a quiet machine for long (runners ~15 min, peers ~45).
 KNOWN_STALE: list[tuple[str, str]] = [
-    ("suite", "measured before the web-quality rules, the token files and checkpoints; the README says so"),
     ("runners", "measured before the web-quality rules, the token files and checkpoints; the README says so"),
     ("peers", "measured before the web-quality rules; the README says so"),
 ]
