@@ -15,7 +15,9 @@ runs, each in its own process:
                     tokens (token files vs raw SentencePiece on one core, demo with and without them: about 8),
                     runners (DirectRunner vs DaskRunner on a 2-worker cluster, demo build at 1x and 4x:
                     about 7 minutes per run),
-                    resume (checkpoint cost and killed-then-resumed builds, 3 demo builds per run) (benchmarks/<name>.md)
+                    resume (checkpoint cost and killed-then-resumed builds, 3 demo builds per run),
+                    resume_real (the same on all of ../shared/data with configs/release.yaml: 3 builds),
+                    memory (summed RSS of every process of a demo build at 1x and 8x input) (benchmarks/<name>.md)
 then stamps each result (Markdown and JSON) with the command, the commit and the machine, and writes
 benchmarks/RESULTS.md. Timed benchmarks repeat their runs (--runs, min and median reported, or best
 of N where the module says so); the dedup quality and shuffle figures are counts, the same on every run.
@@ -51,6 +53,8 @@ MODULES = {
     "boilerplate": (["--runs", "{runs}"], None, None),
     "tokens": (["--runs", "{runs}"], None, None),
     "resume": (["--runs", "{runs}"], None, None),
+    "resume_real": ([], None, None),
+    "memory": ([], None, None),
 }
 
 
