@@ -9,6 +9,10 @@ SAMPLE_S seconds and sums the resident memory of the build process and all its d
 launcher, which holds Beam's collections between stages, and the runner's worker processes). The
 peak of that sum is the figure; the largest single process is reported beside it.
 
+Mode dask: the DaskRunner (pipelines/dask.py) on a local `dask scheduler` + `dask worker --nworkers
+<cores> --nthreads 1` cluster (benchmarks.runners.DaskCluster) whose workers spill stored results to disk
+past DASK_SPILL_TARGET of their memory limit; the cluster's processes are summed with the build's.
+
 Target (issue 26): the 8x build peaks at no more than 1.25x the 1x build.
 """
 
@@ -30,7 +34,10 @@ from benchmarks.suite_tools import machine, provenance, results_path, write_mark
 
 SAMPLE_S = 0.2  # how often the process tree is read; a peak shorter than this can be missed
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
-MODES = {"default": [], "multi_processing": MULTI_PROCESSING, "in_memory": IN_MEMORY}
+MODES = {"default": [], "multi_processing": MULTI_PROCESSING, "in_memory": IN_MEMORY, "dask": None}
+# Dask workers spill stored results to disk once they hold this fraction of their memory limit (by default
+# the machine's memory over the workers, 0.6 of it): low, so that a local build's memory stays near its base.
+DASK_SPILL_TARGET = "0.05"
 
 
 def _children() -> dict[int, list[int]]:
@@ -55,9 +62,9 @@ def _rss_kb(pid: int) -> int:
         return 0
 
 
-def tree_rss_kb(root: int) -> tuple[int, int, int]:
-    """(summed RSS in KiB of root and all its descendants, the largest one's, how many processes)."""
-    tree, pending, sizes = _children(), [root], []
+def tree_rss_kb(*roots: int) -> tuple[int, int, int]:
+    """(summed RSS in KiB of the roots and all their descendants, the largest one's, how many processes)."""
+    tree, pending, sizes = _children(), list(roots), []
     while pending:
         pid = pending.pop()
         sizes.append(_rss_kb(pid))
@@ -65,8 +72,9 @@ def tree_rss_kb(root: int) -> tuple[int, int, int]:
     return sum(sizes), max(sizes, default=0), len(sizes)
 
 
-def run_sampled(command: list[str], timeout: float = 3600) -> dict:
-    """Run a command; its wall seconds and the peaks of its process tree's summed and largest RSS."""
+def run_sampled(command: list[str], timeout: float = 3600, others: tuple[int, ...] = ()) -> dict:
+    """Run a command; its wall seconds and the peaks of its process tree's summed and largest RSS
+    (with the trees of `others`, processes it uses that are not its children)."""
     peak = {"sum": 0, "largest": 0, "processes": 0}
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -74,7 +82,7 @@ def run_sampled(command: list[str], timeout: float = 3600) -> dict:
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         while proc.poll() is None:
-            total, largest, count = tree_rss_kb(proc.pid)
+            total, largest, count = tree_rss_kb(proc.pid, *others)
             peak = {"sum": max(peak["sum"], total), "largest": max(peak["largest"], largest),
                     "processes": max(peak["processes"], count)}
             time.sleep(SAMPLE_S)
@@ -87,6 +95,19 @@ def run_sampled(command: list[str], timeout: float = 3600) -> dict:
     if proc.returncode != 0:
         result["error"] = (stderr.strip().splitlines() or ["failed"])[-1][:300]
     return result
+
+
+def build_sampled(mode: str, inputs: list[str], out: str, work: str) -> dict:
+    if mode != "dask":
+        return run_sampled(build_command(inputs, out, MODES[mode]))
+    from benchmarks.runners import DaskCluster
+
+    os.environ["DASK_DISTRIBUTED__WORKER__MEMORY__TARGET"] = DASK_SPILL_TARGET  # read by the workers started below
+    os.environ["DASK_DISTRIBUTED__WORKER__MEMORY__SPILL"] = DASK_SPILL_TARGET
+    cluster = DaskCluster(os.cpu_count() or 1, work)
+    with cluster as address:
+        pids = tuple(p.pid for p in cluster.procs)
+        return run_sampled(build_command(inputs, out, ["--runner=DaskRunner", f"--dask_client_address={address}"]), others=pids)
 
 
 def documents_read(out: str) -> int:
@@ -104,7 +125,7 @@ def run(factors: list[int], modes: list[str], runs: int) -> dict:
                 for factor in factors:
                     out = f"{work}/{mode}-{factor}x"
                     load = round(os.getloadavg()[0], 2)
-                    row = run_sampled(build_command(inputs[factor], out, MODES[mode]))
+                    row = build_sampled(mode, inputs[factor], out, work)
                     row.update(documents=documents_read(out), load_average_1min_before=load)
                     measured[mode][factor].append(row)
                     print(f"{mode} {factor}x: {row}", flush=True)
@@ -141,7 +162,8 @@ def markdown(result: dict) -> str:
         f"The demo build (bitext and tokenizer on, checkpoints on) on {len(result['factors'])} input sizes; "
         f"1x = one demo unit ({result['input_files'][result['factors'][0]]} input files). Summed RSS: the build process and",
         f"every process under it (launcher and runner workers), read from /proc every {SAMPLE_S} s; median of {result['runs']} run(s).",
-        "Modes: default = no Beam options (the DirectRunner, one worker process per core), in_memory = one process.",
+        "Modes: default = no Beam options (the DirectRunner, one worker process per core), in_memory = one process,",
+        f"dask = the DaskRunner on a local cluster of one worker per core, spilling past {DASK_SPILL_TARGET} of its memory limit (scheduler and workers summed).",
         "",
         "| mode | input | documents | wall s | time ratio | peak summed RSS MB | RSS ratio | largest process MB | processes |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
