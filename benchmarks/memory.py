@@ -157,6 +157,21 @@ def summarise(by_factor: dict[int, list[dict]], factors: list[int]) -> list[dict
     return rows
 
 
+def fits(rows: list[dict], memory_gb: float) -> dict | None:
+    """From the smallest and largest build: MB of summed peak RSS per 1,000 documents read beyond the base, and
+    how many documents a build would read before its peak reaches `memory_gb` (a straight line through the two
+    measurements: an estimate, as good as the growth is linear)."""
+    ok = [r for r in rows if "error" not in r]
+    if len(ok) < 2 or ok[-1]["documents"] <= ok[0]["documents"]:
+        return None
+    small, large = ok[0], ok[-1]
+    per_doc_mb = (large["peak_tree_rss_mb"] - small["peak_tree_rss_mb"]) / (large["documents"] - small["documents"])
+    if per_doc_mb <= 0:
+        return {"mb_per_1000_documents": round(per_doc_mb * 1000, 1), "memory_gb": memory_gb, "documents": None}
+    documents = small["documents"] + (memory_gb * 1024 - small["peak_tree_rss_mb"]) / per_doc_mb
+    return {"mb_per_1000_documents": round(per_doc_mb * 1000, 1), "memory_gb": memory_gb, "documents": int(round(documents, -3))}
+
+
 def markdown(result: dict) -> str:
     lines = [
         f"The demo build (bitext and tokenizer on, checkpoints on) on {len(result['factors'])} input sizes; "
@@ -176,6 +191,12 @@ def markdown(result: dict) -> str:
             lines.append(f"| {mode} | {r['input']} | {r['documents']:,} | {r['wall_s']} | {r.get('time_ratio', '')} | "
                          f"{r['peak_tree_rss_mb']} | {r.get('tree_rss_ratio', '')} | {r['peak_largest_rss_mb']} | {r['processes']} |")
     lines += ["", "Target (issue 26): the 8x build's peak summed RSS at most 1.25x the 1x build's.", ""]
+    for mode, fit in result.get("fits", {}).items():
+        if fit and fit["documents"]:
+            lines.append(f"- {mode}: {fit['mb_per_1000_documents']} MB of summed peak RSS per 1,000 demo documents read beyond the "
+                         f"smallest build; on {fit['memory_gb']} GB a build of about {fit['documents']:,} such documents "
+                         "(a straight line through the two measurements).")
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -187,6 +208,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     factors, modes = [int(f) for f in args.factors.split(",")], args.modes.split(",")
     result = {**run(factors, modes, args.runs), "machine": machine()}
+    result["fits"] = {mode: fits(rows, result["machine"]["memory_gb"]) for mode, rows in result["modes"].items()}
     result["provenance"] = provenance(f"python -m benchmarks.memory --runs {args.runs} --factors {args.factors} --modes {args.modes}")
     results_path("memory").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     write_markdown("memory", "Memory of a local build as its input grows", markdown(result), result["machine"], result["provenance"])
