@@ -23,7 +23,7 @@ from typing import Any
 
 from corpus import release
 from corpus.config import INPUT_KINDS, BuildConfig, ConfigError, load_config
-from corpus.manifest import Manifest, load_manifest
+from corpus.manifest import Manifest, ManifestError, load_manifest
 from corpus.statistics import STAT_BITEXT_CANDIDATES, STAT_BITEXT_PAIRS, STAT_DAMAGED_FILES, subkey
 
 DEMO_CONFIG = resources.files("corpus.demo") / "demo.yaml"
@@ -259,7 +259,10 @@ def _verify(out: str) -> int:
     """Every shard against its checksum and row count, the counts against each other; 1 on any problem."""
     from apache_beam.io.filesystems import FileSystems
 
-    manifest = _load_manifest(out)
+    try:
+        manifest = _load_manifest(out)
+    except ManifestError as e:  # a manifest that is not one fails the check, like a shard that does not match it
+        raise release.ReleaseFailed(str(e)) from None
     found = FileSystems.match([FileSystems.join(out, "**.parquet")])[0].metadata_list
     if FileSystems.exists(FileSystems.join(out, release.TOKENS_DIR)):  # token files the manifest does not list
         found += FileSystems.match([FileSystems.join(out, release.TOKENS_DIR, "**")])[0].metadata_list
