@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only, never a window
 from matplotlib.figure import Figure  # noqa: E402  (after choosing the backend)
 
+from corpus.manifest import Manifest  # noqa: E402
 from corpus.release import PLOTS_DIR, REPORT, bitext_files, held_back_sentence, over_max_epochs, reconciles  # noqa: E402
 from corpus.schema import BUCKETS  # noqa: E402
 from corpus.statistics import (  # noqa: E402
@@ -28,7 +29,6 @@ from corpus.statistics import (  # noqa: E402
     STAT_BITEXT_SCORE,
     STAT_DOC_LENGTH,
     parse_drop_reason,
-    parse_subkey,
     subkey,
 )
 
@@ -48,20 +48,20 @@ def _figure(width: float = 9.0, height: float = 4.0) -> tuple[Figure, Any]:
     return fig, fig.add_subplot()
 
 
-def _languages_by_size(manifest: Mapping[str, Any]) -> list[str]:
-    langs = manifest["languages"]
-    return sorted((lang for lang, v in langs.items() if v["kept"]), key=lambda lang: -langs[lang]["kept_chars"])
+def _languages_by_size(manifest: Manifest) -> list[str]:
+    langs = manifest.languages
+    return sorted((lang for lang, v in langs.items() if v.kept), key=lambda lang: -langs[lang].kept_chars)
 
 
-def plot_languages(manifest: Mapping[str, Any]) -> bytes | None:
+def plot_languages(manifest: Manifest) -> bytes | None:
     langs = _languages_by_size(manifest)
     if not langs:
         return None
-    values = manifest["languages"]
+    values = manifest.languages
     fig, ax = _figure(max(6.0, 0.6 * len(langs)))
     x = range(len(langs))
-    ax.bar([i - 0.2 for i in x], [max(1, values[lang]["kept_chars"]) for lang in langs], 0.4, label="kept (before rebalancing)")
-    ax.bar([i + 0.2 for i in x], [max(1, values[lang]["written_chars"]) for lang in langs], 0.4, label="written (after rebalancing)")
+    ax.bar([i - 0.2 for i in x], [max(1, values[lang].kept_chars) for lang in langs], 0.4, label="kept (before rebalancing)")
+    ax.bar([i + 0.2 for i in x], [max(1, values[lang].written_chars) for lang in langs], 0.4, label="written (after rebalancing)")
     ax.set_yscale("log")
     ax.set_xticks(list(x), langs, rotation=60, ha="right")
     ax.set_ylabel("characters (log scale)")
@@ -70,14 +70,14 @@ def plot_languages(manifest: Mapping[str, Any]) -> bytes | None:
     return _png(fig)
 
 
-def funnel(manifest: Mapping[str, Any]) -> list[tuple[str, int, int]]:
+def funnel(manifest: Manifest) -> list[tuple[str, int, int]]:
     """(stage, documents dropped there, documents left after it), in the order of the flow."""
     dropped: dict[str, int] = {}
-    for reason, count in manifest["documents"]["dropped"].items():
+    for reason, count in manifest.documents.dropped.items():
         stage = parse_drop_reason(reason)[0]
         dropped[stage] = dropped.get(stage, 0) + count
     order = [s for s in STAGE_ORDER if s in dropped] + sorted(set(dropped) - set(STAGE_ORDER))
-    left = manifest["documents"]["read"]
+    left = manifest.documents.read
     steps = []
     for stage in order:
         left -= dropped[stage]
@@ -85,10 +85,10 @@ def funnel(manifest: Mapping[str, Any]) -> list[tuple[str, int, int]]:
     return steps
 
 
-def plot_funnel(manifest: Mapping[str, Any]) -> bytes | None:
+def plot_funnel(manifest: Manifest) -> bytes | None:
     steps = funnel(manifest)
     labels = ["read"] + [f"after {stage}" for stage, _, _ in steps] + ["written (rebalanced)"]
-    counts = [manifest["documents"]["read"]] + [left for _, _, left in steps] + [manifest["documents"]["written"]]
+    counts = [manifest.documents.read] + [left for _, _, left in steps] + [manifest.documents.written]
     fig, ax = _figure(8, 0.5 * len(labels) + 1.5)
     bars = ax.barh(labels[::-1], counts[::-1], color=["#4c72b0"] + ["#55a868"] * (len(labels) - 2) + ["#4c72b0"])
     ax.bar_label(bars, [f"{c:,}" for c in counts[::-1]], padding=3)
@@ -98,18 +98,18 @@ def plot_funnel(manifest: Mapping[str, Any]) -> bytes | None:
     return _png(fig)
 
 
-def dedup_rates(manifest: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+def dedup_rates(manifest: Manifest) -> dict[str, dict[str, float]]:
     """Per language: the share of documents each dedup reason removed, of those that reached dedup."""
     rates = {}
-    for lang, v in manifest["languages"].items():
-        dedup = {reason: n for reason, n in v["dropped"].items() if parse_drop_reason(reason)[0] == STAGE_DEDUP}
-        reached = v["kept"] + sum(dedup.values())
+    for lang, v in manifest.languages.items():
+        dedup = {reason: n for reason, n in v.dropped.items() if parse_drop_reason(reason)[0] == STAGE_DEDUP}
+        reached = v.kept + sum(dedup.values())
         if reached:
             rates[lang] = {reason: n / reached for reason, n in sorted(dedup.items())}
     return rates
 
 
-def plot_dedup(manifest: Mapping[str, Any]) -> bytes | None:
+def plot_dedup(manifest: Manifest) -> bytes | None:
     rates = dedup_rates(manifest)
     langs = [lang for lang in _languages_by_size(manifest) if lang in rates]
     reasons = sorted({r for v in rates.values() for r in v})
@@ -128,11 +128,10 @@ def plot_dedup(manifest: Mapping[str, Any]) -> bytes | None:
     return _png(fig)
 
 
-def _histograms(values: Mapping[str, int]) -> dict[str, dict[float, int]]:
-    """"<group>|<bucket>" -> count, as {group: {bucket: count}}."""
+def _histograms(rows: list[tuple[tuple[str, ...], int]]) -> dict[str, dict[float, int]]:
+    """(group..., bucket) -> count, as {group: {bucket: count}}."""
     found: dict[str, dict[float, int]] = {}
-    for key, count in values.items():
-        *group, bucket = parse_subkey(key)
+    for (*group, bucket), count in rows:
         try:
             found.setdefault(subkey(*group), {})[float(bucket)] = count
         except ValueError:
@@ -140,8 +139,8 @@ def _histograms(values: Mapping[str, int]) -> dict[str, dict[float, int]]:
     return found
 
 
-def plot_lengths(manifest: Mapping[str, Any]) -> bytes | None:
-    hist = _histograms(manifest.get("stats", {}).get(STAT_DOC_LENGTH, {}))
+def plot_lengths(manifest: Manifest) -> bytes | None:
+    hist = _histograms(manifest.stat_rows(STAT_DOC_LENGTH))
     if not hist:
         return None
     fig, ax = _figure(9, 4.5)
@@ -157,8 +156,8 @@ def plot_lengths(manifest: Mapping[str, Any]) -> bytes | None:
     return _png(fig)
 
 
-def plot_fertility(manifest: Mapping[str, Any]) -> bytes | None:
-    table = (manifest.get("tokenizer") or {}).get("fertility") or {}
+def plot_fertility(manifest: Manifest) -> bytes | None:
+    table = manifest.tokenizer.get("fertility") or {}
     if not table:
         return None
     langs = sorted(table, key=lambda lang: table[lang]["fertility"])
@@ -174,7 +173,7 @@ def plot_fertility(manifest: Mapping[str, Any]) -> bytes | None:
     return _png(fig)
 
 
-def bitext_pairs(manifest: Mapping[str, Any]) -> dict[str, int]:
+def bitext_pairs(manifest: Manifest) -> dict[str, int]:
     """Sentence pairs per language pair, from the bitext files' row counts."""
     pairs: dict[str, int] = {}
     for path, rows in bitext_files(manifest).items():
@@ -183,16 +182,16 @@ def bitext_pairs(manifest: Mapping[str, Any]) -> dict[str, int]:
     return pairs
 
 
-def bitext_scores(manifest: Mapping[str, Any]) -> dict[float, int]:
+def bitext_scores(manifest: Manifest) -> dict[float, int]:
     """The score histogram of all pairs ("<pair>|<bucket>" -> count, summed over pairs)."""
     total: dict[float, int] = {}
-    for buckets in _histograms(manifest.get("stats", {}).get(STAT_BITEXT_SCORE, {})).values():
+    for buckets in _histograms(manifest.stat_rows(STAT_BITEXT_SCORE)).values():
         for bucket, count in buckets.items():
             total[bucket] = total.get(bucket, 0) + count
     return dict(sorted(total.items()))
 
 
-def plot_bitext(manifest: Mapping[str, Any], most: int = 25) -> bytes | None:
+def plot_bitext(manifest: Manifest, most: int = 25) -> bytes | None:
     pairs = bitext_pairs(manifest)
     scores = bitext_scores(manifest)
     if not pairs and not scores:
@@ -213,7 +212,7 @@ def plot_bitext(manifest: Mapping[str, Any], most: int = 25) -> bytes | None:
     return _png(fig)
 
 
-PLOTS: tuple[tuple[str, str, Callable[[Mapping[str, Any]], bytes | None]], ...] = (
+PLOTS: tuple[tuple[str, str, Callable[[Manifest], bytes | None]], ...] = (
     ("languages.png", "Language distribution before and after rebalancing", plot_languages),
     ("funnel.png", "Drop funnel per stage", plot_funnel),
     ("dedup.png", "Dedup rates per language", plot_dedup),
@@ -232,13 +231,13 @@ def _html_table(headers: list[str], rows: list[list[Any]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _stats_tables(manifest: Mapping[str, Any]) -> list[str]:
+def _stats_tables(manifest: Manifest) -> list[str]:
     """One table per kind of statistic that a stage recorded; keys split on '|' into columns."""
     parts = []
-    for kind, values in manifest.get("stats", {}).items():
+    for kind, values in manifest.stats.items():
         if kind in PLOTTED_STATS or not values:
             continue
-        rows = [[*parse_subkey(key), amount] for key, amount in values.items()]
+        rows = [[*parts, amount] for parts, amount in manifest.stat_rows(kind)]
         width = max(len(r) for r in rows)
         rows = [r[:-1] + [""] * (width - len(r)) + [r[-1]] for r in rows]
         parts.append(f"<h3>{html.escape(kind)}</h3>" + _html_table([f"key {i + 1}" for i in range(width - 1)] + ["amount"], rows))
@@ -255,18 +254,19 @@ img { max-width: 100%; display: block; margin: 0.5em 0 1.5em; }
 """
 
 
-def render(manifest: Mapping[str, Any], samples: list[Mapping[str, str]] = ()) -> dict[str, bytes]:
+def render(manifest: Manifest | Mapping[str, Any], samples: list[Mapping[str, str]] = ()) -> dict[str, bytes]:
     """report.html and its PNG plots, as {relative path: bytes}; `samples`: examples of what each rule
     removed ({"reason", "lang", "text"})."""
+    manifest = Manifest.of(manifest)
     files: dict[str, bytes] = {}
-    docs = manifest["documents"]
-    name = manifest["config"]["name"]
+    docs = manifest.documents
+    name = manifest.config["name"]
     status = "reconciles" if reconciles(manifest) else '<span class="bad">DOES NOT RECONCILE</span>'
     body = [
         f"<h1>{html.escape(name)}: release report</h1>",
-        f"<p>{docs['read']:,} documents read, {docs['kept']:,} kept, {sum(docs['dropped'].values()):,} dropped, "
-        f"{docs['written']:,} written after rebalancing; the manifest {status} (read = kept + dropped). "
-        f"{len(manifest['shards'])} shards.</p>",
+        f"<p>{docs.read:,} documents read, {docs.kept:,} kept, {sum(docs.dropped.values()):,} dropped, "
+        f"{docs.written:,} written after rebalancing; the manifest {status} (read = kept + dropped). "
+        f"{len(manifest.shards)} shards.</p>",
     ]
     for filename, title, plot in PLOTS:
         png = plot(manifest)
@@ -275,11 +275,11 @@ def render(manifest: Mapping[str, Any], samples: list[Mapping[str, str]] = ()) -
         path = f"{PLOTS_DIR}/{filename}"
         files[path] = png
         body.append(f'<h2>{html.escape(title)}</h2><img src="{path}" alt="{html.escape(title)}">')
-    langs = manifest["languages"]
+    langs = manifest.languages
     body.append("<h2>Languages</h2>")
-    summary = manifest.get("rebalancing") or {}
+    summary = manifest.rebalancing
     if summary:
-        body.append(f"<p>Most copies of one document: {summary['max_copies']} (max_epochs {summary['max_epochs']}).</p>")
+        body.append(f"<p>Most copies of one document: {summary.max_copies} (max_epochs {summary.max_epochs}).</p>")
     held = held_back_sentence(manifest)
     if held:
         body.append(f"<p>{html.escape(held[0].upper() + held[1:])}.</p>")
@@ -290,26 +290,26 @@ def render(manifest: Mapping[str, Any], samples: list[Mapping[str, str]] = ()) -
         _html_table(
             ["language", "kept", "kept chars", "rate", "epochs", "written", "written chars", "most copies", "held back"],
             [
-                [lang, v["kept"], v["kept_chars"], f"{v['rate']:.3f}", f"{v.get('epochs', 0):.2f}", v["written"], v["written_chars"],
-                 v.get("max_copies", 0), "yes" if v.get("held_back") else ""]
-                for lang, v in sorted(langs.items(), key=lambda kv: -kv[1]["kept_chars"])
+                [lang, v.kept, v.kept_chars, f"{v.rate:.3f}", f"{v.epochs:.2f}", v.written, v.written_chars,
+                 v.max_copies, "yes" if v.held_back else ""]
+                for lang, v in sorted(langs.items(), key=lambda kv: -kv[1].kept_chars)
             ],
         )
     )
     body.append("<h2>Dropped documents</h2>")
-    body.append(_html_table(["reason", "documents"], [[r, n] for r, n in sorted(docs["dropped"].items(), key=lambda kv: -kv[1])]))
+    body.append(_html_table(["reason", "documents"], [[r, n] for r, n in sorted(docs.dropped.items(), key=lambda kv: -kv[1])]))
     if samples:
         body.append("<h2>What the rules removed: examples</h2>")
         body.append(_html_table(["reason", "language", "text (its opening)"],
                                 [[s["reason"], s["lang"], s["text"]] for s in sorted(samples, key=lambda s: (s["reason"], s["lang"], s["text"]))]))
-    quality = {lang: v["quality"] for lang, v in manifest["languages"].items() if v.get("quality")}
+    quality = {lang: v.quality for lang, v in manifest.languages.items() if v.quality}
     if quality:
         body.append("<h2>Content quality: kept documents per bucket</h2>")
         columns = [*BUCKETS, "unscored"]
         body.append(_html_table(["language", *columns], [[lang, *(q.get(c, 0) for c in columns)] for lang, q in sorted(quality.items())]))
-    fertility = (manifest.get("tokenizer") or {}).get("fertility") or {}
+    fertility = manifest.tokenizer.get("fertility") or {}
     if fertility:
-        sample = manifest["tokenizer"].get("sample", {})
+        sample = manifest.tokenizer.get("sample", {})
         body.append("<h2>Tokenizer</h2>")
         body.append(
             _html_table(

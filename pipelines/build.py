@@ -172,6 +172,7 @@ def _versions() -> dict[str, str]:
 
 def finish_release(config: BuildConfig, run: dict[str, Any], recorded: BuildConfig | None = None) -> dict[str, Any]:
     """Turn the build's statistics into manifest.json and the dataset card; remove the work files.
+    Returns the manifest as written (its JSON object).
 
     `recorded` is the config as the user gave it (the demo's temporary input paths not added), which
     the manifest keeps so that the release can be rebuilt, or mined, from it."""
@@ -189,9 +190,9 @@ def finish_release(config: BuildConfig, run: dict[str, Any], recorded: BuildConf
         run=run,
     )
     problems = release.reconciliation_problems(manifest)
-    if not problems and not manifest["documents"]["kept"]:
-        top = sorted(manifest["documents"]["dropped"].items(), key=lambda kv: -kv[1])[:3]
-        problems = [f"no document kept: {manifest['documents']['read']:,} read, dropped as " + (", ".join(f"{r} {n:,}" for r, n in top) or "nothing")]
+    if not problems and not manifest.documents.kept:
+        top = sorted(manifest.documents.dropped.items(), key=lambda kv: -kv[1])[:3]
+        problems = [f"no document kept: {manifest.documents.read:,} read, dropped as " + (", ".join(f"{r} {n:,}" for r, n in top) or "nothing")]
     if problems:  # no manifest, so nothing claims success; the statistics stay in the work folder
         raise release.ReleaseFailed(f"the build of {out} failed its own check: " + "; ".join(problems) + f" (statistics in {work})")
     staged = publish.staging_dir(work)
@@ -206,11 +207,8 @@ def finish_release(config: BuildConfig, run: dict[str, Any], recorded: BuildConf
     publish.publish(out, work)
     publish.remove_work(work, keep_checkpoints=config.output.checkpoints)
     # The manifest last: a directory without one is an unfinished build, which `corpus verify` rejects.
-    write_file(
-        FileSystems.join(out, release.MANIFEST),
-        json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False).encode("utf-8") + b"\n",
-    )
-    return manifest
+    write_file(FileSystems.join(out, release.MANIFEST), manifest.to_json())
+    return manifest.to_dict()
 
 
 def runs_remotely(options: PipelineOptions) -> bool:
@@ -294,7 +292,7 @@ def run_build(config: BuildConfig, beam_args: list[str], recorded: BuildConfig |
     return finish_release(config, run, recorded)
 
 
-def run_mine(config: BuildConfig, built: BuildConfig, beam_args: list[str]) -> dict[str, Any]:
+def run_mine(config: BuildConfig, built: BuildConfig, beam_args: list[str]) -> release.Manifest:
     """`corpus mine`: bitext from the documents the release's build kept, written into the release.
 
     The kept documents are not in the release (rebalancing drops and repeats some), so the
@@ -324,6 +322,6 @@ def run_mine(config: BuildConfig, built: BuildConfig, beam_args: list[str]) -> d
         publish.remove_work(work, keep_checkpoints=True)
     manifest_path = FileSystems.join(out, release.MANIFEST)
     with FileSystems.open(manifest_path) as f:
-        manifest = release.with_bitext(json.loads(f.read().decode("utf-8")), stats, shards)
-    write_file(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+        manifest = release.with_bitext(release.load_manifest(f.read(), manifest_path), stats, shards)
+    write_file(manifest_path, manifest.to_json())
     return manifest

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import shutil
@@ -24,7 +23,8 @@ from typing import Any
 
 from corpus import release
 from corpus.config import INPUT_KINDS, BuildConfig, ConfigError, load_config
-from corpus.statistics import STAT_BITEXT_CANDIDATES, STAT_BITEXT_PAIRS, STAT_DAMAGED_FILES, parse_subkey, subkey
+from corpus.manifest import Manifest, ManifestError, load_manifest
+from corpus.statistics import STAT_BITEXT_CANDIDATES, STAT_BITEXT_PAIRS, STAT_DAMAGED_FILES, subkey
 
 DEMO_CONFIG = resources.files("corpus.demo") / "demo.yaml"
 
@@ -201,34 +201,34 @@ def _check_inputs(config: BuildConfig, kinds: tuple[str, ...] = INPUT_KINDS) -> 
             raise ConfigError(f"input {kind}={pattern}: no files match")
 
 
-def _summary(manifest: dict[str, Any]) -> str:
-    docs = manifest["documents"]
-    lines = [f"{'documents read':<36}{docs['read']:>10,}"]
-    for reason, count in docs["dropped"].items():
+def _summary(manifest: Manifest | dict[str, Any]) -> str:
+    manifest = Manifest.of(manifest)
+    docs = manifest.documents
+    lines = [f"{'documents read':<36}{docs.read:>10,}"]
+    for reason, count in docs.dropped.items():
         lines.append(f"  {'- ' + reason:<34}{count:>10,}")
-    lines.append(f"{'documents kept':<36}{docs['kept']:>10,}")
-    lines.append(f"{'documents written (rebalanced)':<36}{docs['written']:>10,}")
+    lines.append(f"{'documents kept':<36}{docs.kept:>10,}")
+    lines.append(f"{'documents written (rebalanced)':<36}{docs.written:>10,}")
     lines.append("")
     lines.append(f"{'language':<12}{'kept':>8}{'kept chars':>12}{'rate':>8}{'written':>9}{'copies':>8}")
-    for lang, v in sorted(manifest["languages"].items(), key=lambda kv: -kv[1]["kept_chars"]):
-        if v["kept"]:
-            held = "  held back" if v.get("held_back") else ""
-            lines.append(f"{lang:<12}{v['kept']:>8,}{v['kept_chars']:>12,}{v['rate']:>8.2f}{v['written']:>9,}{v.get('max_copies', 0):>8}{held}")
-    summary = manifest.get("rebalancing") or {}
+    for lang, v in sorted(manifest.languages.items(), key=lambda kv: -kv[1].kept_chars):
+        if v.kept:
+            held = "  held back" if v.held_back else ""
+            lines.append(f"{lang:<12}{v.kept:>8,}{v.kept_chars:>12,}{v.rate:>8.2f}{v.written:>9,}{v.max_copies:>8}{held}")
+    summary = manifest.rebalancing
     if summary:
-        lines.append(f"\nmost copies of one document: {summary['max_copies']} (max_epochs {summary['max_epochs']})")
+        lines.append(f"\nmost copies of one document: {summary.max_copies} (max_epochs {summary.max_epochs})")
     # Named, not just marked: the languages too small to up-sample, and any document over the cap.
     lines += [line for line in (release.held_back_sentence(manifest), release.over_max_epochs(manifest)) if line]
     damaged: dict[str, list[str]] = {}
-    for key in manifest.get("stats", {}).get(STAT_DAMAGED_FILES, {}):
-        *path, what = parse_subkey(key)
+    for (*path, what), _ in manifest.stat_rows(STAT_DAMAGED_FILES):
         damaged.setdefault(subkey(*path), []).append(what)
     if damaged:
         lines.append(f"\n{len(damaged)} damaged input files (readable records kept; manifest stats.{STAT_DAMAGED_FILES}):")
         lines += [f"  {name}: {', '.join(sorted(whats))}" for name, whats in sorted(damaged.items())[:10]]
         lines += [f"  ... {len(damaged) - 10} more"] if len(damaged) > 10 else []
     status = "reconciles" if release.reconciles(manifest) else "DOES NOT RECONCILE"
-    lines.append(f"\nmanifest {status}: read = kept + dropped; {len(manifest['shards'])} shards")
+    lines.append(f"\nmanifest {status}: read = kept + dropped; {len(manifest.shards)} shards")
     return "\n".join(lines)
 
 
@@ -242,18 +242,11 @@ def _read_release_file(out: str, relative: str) -> bytes | None:
         return f.read()
 
 
-def _load_manifest(out: str) -> dict[str, Any]:
+def _load_manifest(out: str) -> Manifest:
     data = _read_release_file(out, release.MANIFEST)
     if data is None:
         raise ConfigError(f"{out} has no {release.MANIFEST}: not a release, or the build did not finish")
-    try:
-        manifest = json.loads(data)
-    except ValueError as e:
-        raise ConfigError(f"{out}/{release.MANIFEST} is not JSON ({e})") from None
-    missing = [key for key in ("config", "documents", "languages", "shards") if not isinstance(manifest, dict) or key not in manifest]
-    if missing:
-        raise ConfigError(f"{out}/{release.MANIFEST} is not a corpus-builder manifest: no '{missing[0]}'")
-    return manifest
+    return load_manifest(data, f"{out}/{release.MANIFEST}")
 
 
 def _inspect(out: str) -> int:
@@ -266,7 +259,10 @@ def _verify(out: str) -> int:
     """Every shard against its checksum and row count, the counts against each other; 1 on any problem."""
     from apache_beam.io.filesystems import FileSystems
 
-    manifest = _load_manifest(out)
+    try:
+        manifest = _load_manifest(out)
+    except ManifestError as e:  # a manifest that is not one fails the check, like a shard that does not match it
+        raise release.ReleaseFailed(str(e)) from None
     found = FileSystems.match([FileSystems.join(out, "**.parquet")])[0].metadata_list
     if FileSystems.exists(FileSystems.join(out, release.TOKENS_DIR)):  # token files the manifest does not list
         found += FileSystems.match([FileSystems.join(out, release.TOKENS_DIR, "**")])[0].metadata_list
@@ -275,7 +271,7 @@ def _verify(out: str) -> int:
     problems = release.verify(manifest, lambda relative: _read_release_file(out, relative), present)
     for problem in problems:
         print(f"FAIL {problem}")
-    files = len(manifest["shards"]) + len((manifest.get("tokenizer") or {}).get("files", {}))
+    files = len(manifest.shards) + len(manifest.tokenizer.get("files", {}))
     print(f"{out}: {len(problems)} problem(s) in {files} files" if problems else f"{out}: OK, {files} files match the manifest")
     return 1 if problems else 0
 
@@ -321,7 +317,7 @@ def _mine(config: BuildConfig, beam_args: list[str]) -> int:
 
     manifest = _load_manifest(config.output.dir)
     try:
-        built = BuildConfig.model_validate({**manifest["config"], "output": {**manifest["config"].get("output", {}), "dir": config.output.dir}})
+        built = BuildConfig.model_validate({**manifest.config, "output": {**manifest.config.get("output", {}), "dir": config.output.dir}})
     except ValueError as e:
         raise ConfigError(f"{config.output.dir}/{release.MANIFEST}: its config is not one this version reads ({str(e).splitlines()[0]})") from None
     _check_mining_needs(config, built)
@@ -337,26 +333,25 @@ def _mine(config: BuildConfig, beam_args: list[str]) -> int:
         _check_inputs(built, ("wet", "warc", "wikipedia"))
         started = time.time()
         manifest = run_mine(config, built, beam_args)
-        if manifest.get("tokens"):  # the release has token files: the pairs' follow the new bitext
+        if manifest.tokens:  # the release has token files: the pairs' follow the new bitext
             from pipelines.build import launch_options
             from pipelines.tokens import rewrite_card_and_manifest, run_tokenize
 
-            manifest = run_tokenize(manifest, config.output.dir, launch_options(config, beam_args), (release.BITEXT_DIR,))
-            rewrite_card_and_manifest(manifest, config.output.dir)
+            tokenized = run_tokenize(manifest.to_dict(), config.output.dir, launch_options(config, beam_args), (release.BITEXT_DIR,))
+            rewrite_card_and_manifest(tokenized, config.output.dir)
+            manifest = Manifest.of(tokenized)
     finally:
         if demo_dir:
             shutil.rmtree(demo_dir, ignore_errors=True)
-    pairs = manifest["stats"].get(STAT_BITEXT_PAIRS, {})
     by_pair: dict[str, int] = {}
-    for key, count in pairs.items():
-        pair = parse_subkey(key)[0]
+    for (pair, *_), count in manifest.stat_rows(STAT_BITEXT_PAIRS):
         by_pair[pair] = by_pair.get(pair, 0) + count
     print(f"mining finished in {time.time() - started:.1f} s -> {config.output.dir}/bitext\n")
     print(f"{'language pair':<24}{'pairs':>8}")
     for name, count in sorted(by_pair.items(), key=lambda kv: -kv[1]):
         print(f"{name:<24}{count:>8,}")
     if not by_pair:
-        candidates = sum(manifest["stats"].get(STAT_BITEXT_CANDIDATES, {}).values())
+        candidates = sum(count for _, count in manifest.stat_rows(STAT_BITEXT_CANDIDATES))
         raise release.ReleaseFailed(f"no sentence pairs mined ({candidates:,} candidate document pairs); see manifest stats bitext_*")
     return 0
 
@@ -370,14 +365,14 @@ def _tokenize(out: str, beam_args: list[str]) -> int:
     if _read_release_file(out, MODEL) is None:
         raise ConfigError(f"{out} has no {MODEL}: build with the tokenizer on, or put a SentencePiece model there")
     try:
-        config = BuildConfig.model_validate({**manifest["config"], "output": {**manifest["config"].get("output", {}), "dir": out}})
+        config = BuildConfig.model_validate({**manifest.config, "output": {**manifest.config.get("output", {}), "dir": out}})
     except ValueError as e:
         raise ConfigError(f"{out}/{release.MANIFEST}: its config is not one this version reads ({str(e).splitlines()[0]})") from None
     started = time.time()
-    manifest = run_tokenize(manifest, out, launch_options(config, beam_args))
-    rewrite_card_and_manifest(manifest, out)
+    tokenized = run_tokenize(manifest.to_dict(), out, launch_options(config, beam_args))
+    rewrite_card_and_manifest(tokenized, out)
     print(f"tokenized in {time.time() - started:.1f} s -> {out}/{release.TOKENS_DIR}\n")
-    print(release.token_table(manifest))
+    print(release.token_table(tokenized))
     return 0
 
 

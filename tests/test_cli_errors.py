@@ -130,3 +130,21 @@ def test_mine_again_replaces_its_shards_and_finds_what_the_build_found(tmp_path,
     assert mined["stats"]["bitext_pairs"] == manifest["stats"]["bitext_pairs"]
     assert [s for s in mined["shards"] if s["path"].startswith("bitext/")] == [s for s in manifest["shards"] if s["path"].startswith("bitext/")]
     assert corpus_cli("verify", str(copy))[0] == 0
+
+
+@pytest.mark.parametrize(
+    "tamper, words",
+    [
+        (lambda m: {**m, "documents": {**m["documents"], "read": str(m["documents"]["read"])}}, ("documents.read", "valid integer")),
+        (lambda m: {k: v for k, v in m.items() if k != "languages"}, ("languages", "missing")),
+        (lambda m: {**m, "shards": [{k: v for k, v in s.items() if k != "sha256"} for s in m["shards"]]}, ("shards.0.sha256", "missing")),
+        (lambda m: json.dumps(m)[:-20], ("not JSON",)),
+        (lambda m: [m], ("not a corpus-builder manifest",)),
+    ],
+    ids=["read-is-a-string", "no-languages", "shard-without-checksum", "cut-short", "a-list"],
+)
+def test_verify_refuses_a_malformed_manifest_in_one_line(tmp_path, demo, tamper, words):
+    _, _, manifest = demo
+    broken = tamper(manifest)
+    (tmp_path / "manifest.json").write_text(broken if isinstance(broken, str) else json.dumps(broken))
+    assert_one_line_error(corpus_cli("verify", str(tmp_path)), 1, "manifest.json", *words)

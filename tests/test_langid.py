@@ -351,7 +351,7 @@ def test_dataset_card_shows_language_id_precision_and_recall_of_the_release_lang
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells == ["jpn_Jpan", str(measured["items"])] + [f"{measured[k]:.2f}" for k in ("precision_strict", "recall_strict", "precision_lenient", "recall_lenient")]
     assert "| fao_Latn | 0 | not measured |" in card and "differ from the calibrated" not in card
-    manifest["config"]["langid"]["min_score_per_lang"] = {}
+    manifest.config["langid"]["min_score_per_lang"] = {}
     assert "differ from the calibrated" in release.dataset_card(manifest)
-    manifest["config"]["langid"]["model"] = "gs://models/glotlid.bin"
+    manifest.config["langid"]["model"] = "gs://models/glotlid.bin"
     assert "does not measure" in release.dataset_card(manifest)

@@ -62,9 +62,9 @@ def test_manifest_reconciles_and_card_lists_languages():
     }
     config = {"name": "t", "rebalance": {"alpha": 0.3}}
     manifest = release.assemble_manifest(config, {}, stats, {"eng_Latn": 0.8, "swh_Latn": 2.5}, [], None, {})
-    assert manifest["documents"]["read"] == 15 and manifest["documents"]["kept"] == 10
+    assert manifest.documents.read == 15 and manifest.documents.kept == 10
     assert release.reconciles(manifest)
-    assert manifest["languages"]["eng_Latn"]["dropped"] == {"dedup/exact": 3}
+    assert manifest.languages["eng_Latn"].dropped == {"dedup/exact": 3}
     card = release.dataset_card(manifest)
     assert "swh_Latn" in card and "dedup/exact" in card
 
@@ -95,7 +95,7 @@ def test_verify_accepts_a_sound_release_and_names_every_fault(tmp_path):
     present = [str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.parquet")]
     assert release.verify(manifest, local_reader(tmp_path), present) == []
 
-    first, second = (tmp_path / s["path"] for s in manifest["shards"])
+    first, second = (tmp_path / s.path for s in manifest.shards)
     data = bytearray(first.read_bytes())
     data[len(data) // 2] ^= 0xFF
     first.write_bytes(bytes(data))
@@ -114,9 +114,9 @@ def test_manifest_records_effective_epochs():
         {"name": "t", "rebalance": {"unit": "chars"}}, {},
         {"kept|a": 2, "kept_chars|a": 100, "written|a": 5, "written_chars|a": 260}, {"a": 2.5}, [], None, {},
     )
-    assert chars["languages"]["a"]["epochs"] == pytest.approx(2.6)
+    assert chars.languages["a"].epochs == pytest.approx(2.6)
     documents = release.assemble_manifest({"rebalance": {"unit": "documents"}}, {}, {"kept|a": 2, "written|a": 5}, {}, [], None, {})
-    assert documents["languages"]["a"]["epochs"] == pytest.approx(2.5)
+    assert documents.languages["a"].epochs == pytest.approx(2.5)
 
 
 def test_card_header_lists_one_config_per_language(tmp_path):
@@ -190,11 +190,11 @@ def test_manifest_names_held_back_languages_and_flags_documents_over_the_cap():
     }
     config = {"name": "t", "rebalance": {"alpha": 0.3, "max_epochs": 4, "min_documents": 5, "min_chars": 1000}}
     manifest = release.assemble_manifest(config, {}, stats, {"eng_Latn": 1.1, "lat_Latn": 1.0}, [], None, {})
-    summary = manifest["rebalancing"]
-    assert summary["held_back"] == ["lat_Latn"] and summary["held_back_written_share"] == pytest.approx(3 / 123, abs=1e-6)
-    assert summary["max_copies"] == 5 and summary["documents_over_max_epochs"] == 2
-    assert manifest["languages"]["lat_Latn"]["held_back"] and not manifest["languages"]["eng_Latn"]["held_back"]
-    assert "max_copies" not in manifest["stats"]  # lifted into the languages
+    summary = manifest.rebalancing
+    assert summary.held_back == ["lat_Latn"] and summary.held_back_written_share == pytest.approx(3 / 123, abs=1e-6)
+    assert summary.max_copies == 5 and summary.documents_over_max_epochs == 2
+    assert manifest.languages["lat_Latn"].held_back and not manifest.languages["eng_Latn"].held_back
+    assert "max_copies" not in manifest.stats  # lifted into the languages
     warning = release.over_max_epochs(manifest)
     assert "2 document(s) written more than max_epochs = 4 times" in warning and "eng_Latn" in warning
     from corpus import report
@@ -211,3 +211,19 @@ def test_manifest_names_held_back_languages_and_flags_documents_over_the_cap():
     assert "held back (fewer than 5 documents or 1,000 characters kept" in summary and "lat_Latn" in summary
     fine = release.assemble_manifest(config, {}, {**stats, "copies|eng_Latn|5": 0, "max_copies|eng_Latn": 2}, {}, [], None, {})
     assert release.over_max_epochs(fine) is None and "OVER" not in release.describe(fine) and "WARNING" not in _summary(fine)
+
+
+def test_the_typed_manifest_keeps_every_byte_of_a_built_one(demo):
+    out, _, _ = demo
+    data = (out / release.MANIFEST).read_bytes()
+    manifest = release.load_manifest(data, "manifest.json")
+    assert manifest.documents.read == manifest.documents.kept + sum(manifest.documents.dropped.values())
+    assert manifest.to_json() == data
+
+
+def test_switched_off_dedup_steps_have_no_stage_row():
+    stats = {"read|commoncrawl": 2, "kept|a": 2, "kept_chars|a": 10, "stage|read": 2, "stage|langid": 2, "stage|filter": 2, "stage|dedup/exact": 2}
+    config = {"name": "t", "dedup": {"near": False, "paragraph": False}}
+    manifest = release.assemble_manifest(config, {}, stats, {}, [], None, {})
+    assert [row.stage for row in manifest.documents.stages] == ["read", "langid", "filter", "dedup/exact"]
+    assert release.reconciles(manifest)
