@@ -15,7 +15,8 @@ Labelled items, built at run time (third-party text is never stored in the repos
 - `django`, `django_paragraphs`, `spacy`: real sentences in ~90 languages from PyPI wheels read at run
   time (benchmarks/langid_devset.py): Django's human translations of its messages (one message, or
   four joined as a paragraph), including the close pairs hrv/bos/srp, ind/zsm, nob/nno/dan, hin/mar,
-  rus/ukr/bel, spa/ast/glg, cat; and spaCy's example sentences. Never Tatoeba or UDHR text (reserved).
+  rus/ukr/bel, spa/ast/glg, cat; the same from Sphinx's and Weblate's translations (`sphinx`,
+  `weblate` and their `_paragraphs`); and spaCy's example sentences. Never Tatoeba or UDHR text (reserved).
 The real sets are skipped when ../shared/data is absent (the wheel sets when PyPI cannot be reached). Every item is assigned by a hash of its
 page (url or title; the sentence for authored items; the English message for Django's) to the development split, where thresholds
 are chosen, or to the test split, where the figures are reported.
@@ -24,8 +25,7 @@ Each item goes through the build's own decision (corpus.langid.documents.Documen
 check, thresholds) with the predictions of fastText, heliport, or their ensemble at a threshold.
 `ensemble_former` is the ensemble with the former rule for related answers (their macrolanguage) at
 the same threshold: what the most-specific rule (corpus.langid.labels.more_specific) changed.
-Macro accuracy (sentences: authored, django, spacy; paragraphs: wikipedia, django_paragraphs) is the
-strict recall averaged over gold languages.
+Macro accuracy (sentences: SENTENCE_SETS; paragraphs: PARAGRAPH_SETS) is the strict recall averaged over gold languages.
 Strict: an answer is right only when it is the gold label; lenient: the gold label's macrolanguage
 is right too (hrv_Latn gold, hbs_Latn answered). Recall of a language = right and kept / its items;
 precision = items of the language / kept answers naming it (its label; leniently its macrolanguage's too). Calibration on the development split: the
@@ -41,7 +41,9 @@ with the page rules and with them off (list_share and japanese_kana_share above 
 
 Throughput: lines per second of each backend on the same web-like lines (the demo texts and the
 authored sentences), and of the build's stage (IdentifyLanguage on the DirectRunner) against
-calling fastText directly on the same lines.
+calling fastText directly on the same lines: on the real pages (their lines repeat as a crawl's do)
+and on synthetic pages of 8 lines drawn from 1,126 distinct lines (a line repeats ~70 times, so
+predict_distinct skips most of a batch's lines: that favours the stage with larger batches).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ import hashlib
 import itertools
 import json
 import os
+import statistics
 import subprocess
 import time
 from pathlib import Path
@@ -139,12 +142,22 @@ def read_pages() -> list:
 
 def wheel_items() -> list[dict]:
     """Real sentences from PyPI wheels (benchmarks/langid_devset.py), split by their English message or sentence."""
-    from benchmarks.langid_devset import django_items, spacy_items
+    from benchmarks.langid_devset import django_items, spacy_items, sphinx_items, weblate_items
 
-    return django_items(split_of) + spacy_items(split_of)
+    return django_items(split_of) + sphinx_items(split_of) + weblate_items(split_of) + spacy_items(split_of)
 
 
-SENTENCE_SETS, PARAGRAPH_SETS = ("authored", "django", "spacy"), ("wikipedia", "django_paragraphs")
+SENTENCE_SETS, PARAGRAPH_SETS = ("authored", "django", "sphinx", "weblate", "spacy"), ("wikipedia", "django_paragraphs", "sphinx_paragraphs", "weblate_paragraphs")
+
+
+def items_per_language(items: list[dict]) -> dict[str, dict[str, list[int]]]:
+    """Items of each gold language: {"sentences"|"paragraphs": [dev, test]}."""
+    out: dict[str, dict[str, list[int]]] = {}
+    for item in items:
+        kind = "sentences" if item["set"] in SENTENCE_SETS else "paragraphs" if item["set"] in PARAGRAPH_SETS else "other"
+        counts = out.setdefault(item["gold"], {"sentences": [0, 0], "paragraphs": [0, 0], "other": [0, 0]})
+        counts[kind][item["split"] == "test"] += 1
+    return dict(sorted(out.items()))
 
 
 def by_kind(items: list[dict], decided: list, thresholds: dict[str, float]) -> dict[str, float]:
@@ -384,7 +397,34 @@ def page_counts(pages: list, identifier) -> dict:
                 kind = parse_stat_key(key)[0]
                 totals[kind] = totals.get(kind, 0) + amount
         out[name] = totals
+    out["thresholds"] = threshold_changes(pages, cached)
     return out
+
+
+def _decided(pages: list, identifier, config: LangId) -> dict:
+    decider = DocumentLanguage(identifier, config)
+    found = {}
+    for start in range(0, len(pages), 256):
+        for doc, why in decider.identify(pages[start : start + 256])[0]:
+            found[(doc.id, doc.lang)] = (why, doc)
+    return found
+
+
+def threshold_changes(pages: list, cached) -> dict:
+    """The per-language min_score on real pages: the decisions it changes against min_score 0.5 everywhere,
+    and the scores of the documents whose label has a raised threshold (what it could drop)."""
+    calibrated = LangId()
+    per_lang, flat = _decided(pages, cached, calibrated), _decided(pages, cached, calibrated.model_copy(update={"min_score_per_lang": {}}))
+    changed = [{"lang": key[1], "calibrated": per_lang[key][0] or "kept", "flat_0.5": why or "kept", "score": round(doc.lang_score, 3),
+                "second": doc.lang2, "page": doc.url or doc.title, "start": doc.text[:120]}
+               for key, (why, doc) in flat.items() if per_lang[key][0] != why]  # fmt: skip
+    raised = {lang: value for lang, value in calibrated.min_score_per_lang.items() if value > calibrated.min_score}
+    scores: dict = {}
+    for (_, lang), (_, doc) in flat.items():
+        if lang in raised:
+            scores.setdefault(lang, []).append(round(doc.lang_score, 3))
+    return {"documents": len(flat), "changed": changed, "raised": raised,
+            "raised_scores": {lang: {"documents": len(v), "under_threshold": sum(x < raised[lang] for x in v), "min": min(v)} for lang, v in scores.items()}}  # fmt: skip
 
 
 def commit() -> str:
@@ -419,49 +459,69 @@ def _documents(start: int, count: int, lines: list[str]):
     return [new_document(source=COMMONCRAWL, url=f"https://example.org/{i}", text="\n".join(lines[(i * 7 + k) % len(lines)] for k in range(8))) for i in range(start, start + count)]
 
 
-def pipeline_vs_direct(fast: FastTextIdentifier, documents: int = 10000, repeat: int = 3) -> dict:
+_STAGE_DOCS: list = []  # the documents the timed pipelines read, by slice: Beam's Create of large records costs more than the stage
+
+
+def _stage_docs(chunk: tuple[int, int]) -> list:
+    return _STAGE_DOCS[chunk[0] : chunk[0] + chunk[1]]
+
+
+def _cpu_median(fns: dict, repeat: int) -> dict[str, dict[str, float]]:
+    """Median CPU and wall seconds of each of `fns` over `repeat` interleaved rounds.
+
+    CPU time of this process (every thread of the in-process runner included) is the cost; it leaves
+    out the time the 2 shared cores spend on other processes, which made wall-clock differences swing
+    from 1.1x to 4.3x between rounds of the same run."""
+    times: dict[str, list] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            cpu, wall = time.process_time(), time.perf_counter()
+            fn()
+            times[name].append((time.process_time() - cpu, time.perf_counter() - wall))
+    return {name: {"cpu_s": statistics.median(t[0] for t in ts), "wall_s": statistics.median(t[1] for t in ts)} for name, ts in times.items()}
+
+
+def pipeline_vs_direct(fast: FastTextIdentifier, docs: list, repeat: int = 3) -> dict:
     """The build's language-ID stage (DirectRunner, fastText backend) vs fastText.predict on the same lines.
 
-    Documents are made inside the pipeline (Beam's Create of large records costs more than the
-    stage itself); the stage's cost is the run with IdentifyLanguage minus the same run without it.
-    """
+    The stage's cost is the run with IdentifyLanguage minus the same run without it; every figure is
+    the median CPU time of `repeat` interleaved rounds (_cpu_median)."""
     import apache_beam as beam
 
     import pipelines.records  # noqa: F401
     from corpus.config import LangId
     from corpus.langid.documents import DocumentLanguage
+    from corpus.text import paragraphs
     from pipelines.langid import IdentifyLanguage
 
-    lines = web_lines()
-    docs = _documents(0, documents, lines)
-    all_lines = [line for d in docs for line in d.text.split("\n")]
-    config = LangId(identifier="fasttext", batch_size=1024)
-    chunks = [(i, 500) for i in range(0, documents, 500)]
+    _STAGE_DOCS[:] = docs
+    all_lines = [line for d in docs for line in (paragraphs(d.text) or [d.text])]
+    config = LangId(identifier="fasttext")
+    chunks = [(i, 100) for i in range(0, len(docs), 100)]
 
     def run(with_stage: bool) -> None:
         with beam.Pipeline() as p:
-            made = p | beam.Create(chunks) | beam.FlatMap(lambda c: _documents(c[0], c[1], lines))
+            made = p | beam.Create(chunks) | beam.FlatMap(_stage_docs)
             if with_stage:
                 made = (made | IdentifyLanguage(config)).kept
             made | beam.Map(lambda d: None)
 
-    def best(fn) -> float:
-        times = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - started)
-        return min(times)
-
     decider = DocumentLanguage(fast, config)
-    direct = best(lambda: fast._model.predict(all_lines, k=2))
-    in_corpus = best(lambda: [decider.identify(docs[i : i + 1024]) for i in range(0, len(docs), 1024)])
-    stage = best(lambda: run(True)) - best(lambda: run(False))
+    step = config.batch_size
+    t = _cpu_median({
+        "direct": lambda: fast._model.predict([line.replace("\n", " ") for line in all_lines], k=2),
+        "corpus": lambda: [decider.identify(docs[i : i + step]) for i in range(0, len(docs), step)],
+        "with_stage": lambda: run(True), "without_stage": lambda: run(False),
+    }, repeat)  # fmt: skip
+    direct, in_corpus = t["direct"]["cpu_s"], t["corpus"]["cpu_s"]
+    stage = t["with_stage"]["cpu_s"] - t["without_stage"]["cpu_s"]
+    _STAGE_DOCS.clear()
     return {
-        "documents": documents, "lines": len(all_lines),
+        "documents": len(docs), "lines": len(all_lines), "distinct_lines": len(set(all_lines)), "repeat": repeat, "seconds": t,
         "direct_lines_per_s": len(all_lines) / direct,
         "corpus_lines_per_s": len(all_lines) / in_corpus, "corpus_ratio": in_corpus / direct,
         "pipeline_lines_per_s": len(all_lines) / stage, "ratio": stage / direct,
+        "wall_ratio": (t["with_stage"]["wall_s"] - t["without_stage"]["wall_s"]) / t["direct"]["wall_s"],
     }  # fmt: skip
 
 
@@ -475,6 +535,7 @@ def main(throughput: bool = True) -> dict:
     texts = [i["text"] for i in items]
     results: dict = {"command": "python -m benchmarks.langid", "commit": commit(), "machine": machine()}
     results["calibration"] = evaluate(items, fast.predict(texts), heli.predict(texts))
+    results["items_per_language"] = items_per_language(items)
     results["real_sets"] = bool(pages)
     results["third_opinion"] = third_opinion(items, fast.predict(texts), heli.predict(texts), results["calibration"]["ensemble_threshold"])
     if pages:
@@ -488,7 +549,9 @@ def main(throughput: bool = True) -> dict:
         results["throughput"]["ensemble_vs_fasttext"] = results["throughput"]["fasttext_lines_per_s"] / results["throughput"]["ensemble_lines_per_s"]
         results["throughput"]["lines"] = len(lines)
         results["throughput"]["asked_heliport"] = sum(p.score < ensemble.threshold for p in fast.predict(lines)) / len(lines)
-        results["pipeline"] = pipeline_vs_direct(fast)
+        if pages:  # real pages: their lines repeat as a real crawl's do (boilerplate), not more
+            results["pipeline"] = pipeline_vs_direct(fast, pages)
+        results["pipeline_synthetic"] = pipeline_vs_direct(fast, _documents(0, 10000, web_lines()), repeat=3)
     results["seconds"] = round(time.perf_counter() - started, 1)
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "langid.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
@@ -551,6 +614,12 @@ def markdown(r: dict) -> str:
     out = ["# Language-ID benchmark", "", f"`{r['command']}` at commit {r['commit']}, {r['seconds']} s; full figures in results/langid.json.", "",
            machine_line(r["machine"]), ""]  # fmt: skip
     out += ["## Items", "", "| set / split | items |", "|---|---|"] + [f"| {k} | {v} |" for k, v in cal["items"].items()]
+    per = r.get("items_per_language") or {}
+    if per:
+        with_test = {k: sum(1 for v in per.values() if v[k][1]) for k in ("sentences", "paragraphs")}
+        out += ["", f"Items per language, development / test split (languages with test items: sentences {with_test['sentences']}, paragraphs {with_test['paragraphs']}; "
+                "other: the CommonCrawl lines).", "", "| language | sentences | paragraphs | other |", "|---|---|---|---|"]  # fmt: skip
+        out += [f"| {lang} | " + " | ".join(f"{v[k][0]} / {v[k][1]}" for k in ("sentences", "paragraphs", "other")) + " |" for lang, v in per.items()]
     out += ["", f"{cal['languages']} languages. Real sets present: {'yes' if r['real_sets'] else 'no (../shared/data absent: authored sentences only)'}.", ""]
     out += ["## Thresholds chosen on the development split", "",
             "| ensemble threshold | " + " | ".join(str(t) for t in cal["ensemble_threshold_sweep_dev_macro_f1"]) + " |",
@@ -596,7 +665,7 @@ def markdown(r: dict) -> str:
                 "(the citation weight in the page's majority stays).", "",
                 "| | pages | documents out | split parts | list parts removed | list lines joined to their page | weak-part lines joined to their page | Han lines relabelled Japanese | lines removed |",
                 "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
-        for name, t in r["pages"].items():
+        for name, t in ((k, r["pages"][k]) for k in ("rules", "rules_off")):
             out.append(f"| {name.replace('_', ' ')} | {t['pages']} | {t['documents']} | {t.get('langid_split_parts', 0)} | {t.get('langid_list_parts', 0)} | "
                        f"{t.get('langid_list_joined_lines', 0)} | {t.get('langid_weak_part_joined_lines', 0)} | {t.get('langid_han_relabelled', 0)} | {t.get('langid_removed_lines', 0)} |")  # fmt: skip
         out += ["", "| source | documents with the rules (rules off), by label; top 6 |", "|---|---|"]
@@ -604,15 +673,36 @@ def markdown(r: dict) -> str:
         for source in sorted(rules):
             top = sorted(set(rules[source]) | set(off.get(source, {})), key=lambda k: -rules[source].get(k, 0) - off.get(source, {}).get(k, 0))[:6]
             out.append(f"| {source} | " + ", ".join(f"{k} {rules[source].get(k, 0)} ({off.get(source, {}).get(k, 0)})" for k in top) + " |")
+    if "pages" in r and "thresholds" in r["pages"]:
+        th = r["pages"]["thresholds"]
+        out += ["", "## Per-language thresholds on the real pages", "",
+                f"The {th['documents']} documents of the real pages above (calibrated ensemble) decided with the calibrated `min_score_per_lang` "
+                f"and with 0.5 everywhere: {len(th['changed'])} decisions differ.", ""]  # fmt: skip
+        if th["changed"]:
+            out += ["| label | calibrated | min_score 0.5 | score | second label | page | text starts |", "|---|---|---|---|---|---|---|"]
+            out += [f"| {c['lang']} | {c['calibrated']} | {c['flat_0.5']} | {c['score']} | {c['second']} | {c['page'][:60]} | {c['start'][:60].replace('|', ' ').replace(chr(10), ' / ')} |" for c in th["changed"]]
+        raised = ", ".join(f"{lang} {value}" for lang, value in th["raised"].items())
+        out += ["", f"Raised thresholds ({raised}): documents of those labels on the real pages, how many score under the threshold, lowest score.", "",
+                "| label | documents | under its threshold | lowest score |", "|---|---|---|---|"]  # fmt: skip
+        out += [f"| {lang} | {v['documents']} | {v['under_threshold']} | {v['min']} |" for lang, v in th["raised_scores"].items()]
+        missing = sorted(set(th["raised"]) - set(th["raised_scores"]))
+        if missing:
+            out += ["", f"No document of {', '.join(missing)} on the real pages: its threshold is checked on the development text only."]
     if "throughput" in r:
-        t, p = r["throughput"], r["pipeline"]
+        t = r["throughput"]
         out += ["", "## Throughput (same lines, 2 shared cores)", "", "| what | lines/s | ratio |", "|---|---|---|"]
         out.append(f"| fastText backend (normalised labels) | {t['fasttext_lines_per_s']:,.0f} | 1.00 |")
         out.append(f"| heliport backend | {t['heliport_lines_per_s']:,.0f} | {t['fasttext_lines_per_s'] / t['heliport_lines_per_s']:.2f} |")
         out.append(f"| ensemble@{cal['ensemble_threshold']} ({t['asked_heliport']:.0%} of lines ask heliport) | {t['ensemble_lines_per_s']:,.0f} | {t['ensemble_vs_fasttext']:.2f} |")
-        out.append(f"| fastText predict on the lines of {p['documents']} documents, direct | {p['direct_lines_per_s']:,.0f} | 1.00 |")
-        out.append(f"| paragraph-level decisions (corpus.langid.DocumentLanguage, no Beam) | {p['corpus_lines_per_s']:,.0f} | {p['corpus_ratio']:.2f} |")
-        out.append(f"| build stage IdentifyLanguage on the DirectRunner (run minus the same run without it) | {p['pipeline_lines_per_s']:,.0f} | {p['ratio']:.2f} |")
+        out += ["", "| language-ID stage vs fastText on the same lines (median CPU time of interleaved rounds) | documents | lines (distinct) | lines/s | ratio | wall-clock ratio |",
+                "|---|---|---|---|---|---|"]  # fmt: skip
+        for name, p in (("real pages", r.get("pipeline")), ("synthetic pages of repeated lines", r["pipeline_synthetic"])):
+            if not p:
+                continue
+            size = f"{p['documents']} | {p['lines']} ({p['distinct_lines']})"
+            out.append(f"| {name}: fastText predict, direct | {size} | {p['direct_lines_per_s']:,.0f} | 1.00 | |")
+            out.append(f"| {name}: corpus.langid.DocumentLanguage, no Beam | {size} | {p['corpus_lines_per_s']:,.0f} | {p['corpus_ratio']:.2f} | |")
+            out.append(f"| {name}: build stage IdentifyLanguage, DirectRunner (run minus the same run without it) | {size} | {p['pipeline_lines_per_s']:,.0f} | {p['ratio']:.2f} | {p['wall_ratio']:.2f} |")
     return "\n".join(out) + "\n"
 
 

@@ -12,6 +12,11 @@ into ~/.cache/corpus-builder-benchmarks, and their text is read from the zip.
   every locale) share a split, so no sentence is tuned on in one language and reported in another.
   `django_paragraphs`: JOINED messages of one locale and one split on one line (all of them, not only
   the first PER_LANGUAGE), the length of a short web paragraph.
+- `sphinx`, `sphinx_paragraphs`: the same from the human translations of Sphinx's messages
+  (sphinx/locale/<code>/LC_MESSAGES/sphinx.po, ~60 locales): more items for most languages, and
+  languages Django has too few messages in (Sinhala, Kaqchikel, Cantonese).
+- `weblate`, `weblate_paragraphs`: the same from Weblate's own translations (weblate/locale/<code>/
+  LC_MESSAGES/django*.po, ~120 locales; constructed, historic and regional ones skipped).
 - `spacy`: the example sentences of spaCy's language folders (a few per language).
 """
 
@@ -32,6 +37,8 @@ from corpus.langid.scripts import dominant_script, label_script_for, script_agre
 
 CACHE = Path.home() / ".cache" / "corpus-builder-benchmarks"
 DJANGO_WHEEL = "django==5.2.19"  # the newest release the index offers; its .po files are the text
+SPHINX_WHEEL = "sphinx==8.2.3"  # its .po files are the text
+WEBLATE_WHEEL = "weblate==5.14.3"  # its .po files: 120 locales, Occitan, Pashto, Uyghur, Chuvash among them
 SPACY_WHEEL = "spacy==3.8.18"  # the same wheel benchmarks/quality.py reads
 MIN_LETTERS = 25  # a shorter message is a word or a menu entry
 PER_LANGUAGE = 200  # messages per locale at most (Django has ~300-600 translated ones per locale)
@@ -40,7 +47,12 @@ JOINED = 4  # messages per paragraph item: about the length of a short web parag
 # Locales that repeat another locale's language (regional spellings of one written standard), or
 # name a language by a code the build labels otherwise.
 SKIPPED = {"ar_DZ", "en_AU", "en_GB", "es_AR", "es_CO", "es_MX", "es_VE", "pt_BR"}
+SKIPPED |= {"ca@valencia", "de_DE", "en_DE", "en_FR", "en_HK", "fr_FR", "hi_IN", "pt_PT", "sr_RS", "zh_HK", "zh_TW.Big5"}  # Sphinx's
 LABELS = {"sr_Latn": "srp_Latn", "zh_Hans": "zho_Hans", "zh_Hant": "zho_Hant", "uz": "uzn_Latn", "tk": "tuk_Latn"}
+LABELS |= {"sr@latin": "srp_Latn", "zh_CN": "zho_Hans", "zh_TW": "zho_Hant", "cak": "cak_Latn"}  # Sphinx's
+# Weblate's: constructed, historic and placeholder languages, regional variants, transliterations.
+SKIPPED |= {"afh", "ang", "ar_LY", "ars", "bar", "be_Latn", "ber", "bn_BD", "bnt", "chn", "enm", "hi_Latn", "ksh", "lzh", "mrh", "pa_PK", "peo", "qpv", "ro_MD", "sai", "tlh", "tok"}
+LABELS |= {"yue_Hant": "yue_Hant"}
 
 _PLACEHOLDER = regex.compile(r"%\([^)]*\)[a-z]|%[sdrif]|\{[^}]*\}|<[^>]+>|&[a-z]+;|\\[nt]")
 _LETTER = regex.compile(r"\p{L}")
@@ -94,11 +106,26 @@ def label_of(locale: str) -> str:
 
 
 def django_items(split_of: Callable[[str], str]) -> list[dict]:
-    """Translated Django messages as items {gold, text, set, split}, split by their English message, and
-    paragraphs of JOINED messages of one split; [] when the wheel cannot be had."""
+    """Translated Django messages (po_items); [] when the wheel cannot be had."""
     path = wheel(DJANGO_WHEEL, "[dD]jango-*.whl")
-    if path is None:
-        return []
+    return po_items(path, "django", split_of) if path else []
+
+
+def sphinx_items(split_of: Callable[[str], str]) -> list[dict]:
+    """Translated Sphinx messages (po_items); [] when the wheel cannot be had."""
+    path = wheel(SPHINX_WHEEL, "sphinx-*.whl")
+    return po_items(path, "sphinx", split_of) if path else []
+
+
+def weblate_items(split_of: Callable[[str], str]) -> list[dict]:
+    """Translated Weblate messages (po_items); [] when the wheel cannot be had."""
+    path = wheel(WEBLATE_WHEEL, "weblate-*.whl")
+    return po_items(path, "weblate", split_of) if path else []
+
+
+def po_items(path: Path, set_name: str, split_of: Callable[[str], str]) -> list[dict]:
+    """The translated messages of a wheel's locale/<code>/LC_MESSAGES/*.po files as items {gold, text, set, split},
+    split by their English message, and paragraphs of JOINED messages of one split (set `set_name`_paragraphs)."""
     per_locale: dict[str, dict[str, str]] = {}
     with zipfile.ZipFile(path) as zf:
         for name in sorted(zf.namelist()):
@@ -117,11 +144,11 @@ def django_items(split_of: Callable[[str], str]) -> list[dict]:
         gold = label_of(locale)
         kept = [(source, text) for source, text in messages.items() if script_agrees(script(gold), dominant_script(text))]
         for source, text in kept[:PER_LANGUAGE]:
-            items.append({"gold": gold, "text": text, "set": "django", "split": split_of(source)})
+            items.append({"gold": gold, "text": text, "set": set_name, "split": split_of(source)})
         for split in ("dev", "test"):  # paragraphs: JOINED messages of one split, one line
             texts = [text for source, text in kept if split_of(source) == split]
             for start in range(0, len(texts) - JOINED + 1, JOINED):
-                items.append({"gold": gold, "text": " ".join(texts[start : start + JOINED]), "set": "django_paragraphs", "split": split})
+                items.append({"gold": gold, "text": " ".join(texts[start : start + JOINED]), "set": f"{set_name}_paragraphs", "split": split})
     return items
 
 

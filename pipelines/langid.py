@@ -56,7 +56,9 @@ class IdentifyLanguage(beam.PTransform):
         self.config = config
 
     def expand(self, docs):
-        batches = docs | "Batch" >> beam.BatchElements(min_batch_size=16, max_batch_size=self.config.batch_size)
+        # Full batches: fastText has no per-call cost for adaptive sizing to save, and a larger batch
+        # predicts its repeated lines (navigation, boilerplate) once (predict_distinct).
+        batches = docs | "Batch" >> beam.BatchElements(min_batch_size=self.config.batch_size, max_batch_size=self.config.batch_size)
         return split_outputs(batches, "Predict", _Identify(self.config))
 
 

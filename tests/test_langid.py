@@ -355,3 +355,14 @@ def test_dataset_card_shows_language_id_precision_and_recall_of_the_release_lang
     assert "differ from the calibrated" in release.dataset_card(manifest)
     manifest.config["langid"]["model"] = "gs://models/glotlid.bin"
     assert "does not measure" in release.dataset_card(manifest)
+
+
+def test_reference_marks_read_years_in_any_digits_and_urls():
+    from corpus.langid.lines import japanese_page, marks
+
+    assert marks("प्रकाशन वर्ष २००४ में हुआ") == marks("प्रकाशन वर्ष 2004 में हुआ") == 1
+    assert marks("more on example.org/page here") == marks("more on www.example.org here") == 1
+    assert marks("a plain sentence without any") == 0
+    japanese = "これは日本語の文章です。東京都に住んでいます。"
+    assert japanese_page(japanese, 0.1)
+    assert not japanese_page(japanese + "这们说对发经过还进时间问见", 0.1)  # characters only Chinese writes
