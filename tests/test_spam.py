@@ -300,7 +300,7 @@ SPAM_REASONS = {"spam_title", "keyword_title", "doorway_host", "placeholder_text
 
 def test_no_wikipedia_article_is_dropped_as_spam(shared_data):
     """The first articles of each of the nine dumps (seven scripts) under the default rules, labelled with the
-    language their dump declares (the full dumps, 3,188 articles, are measured in the README)."""
+    language their dump declares."""
     rules = QualityRules(Filters())
     judged = 0
     for path in sorted((shared_data / "wikipedia").glob("*.xml.bz2")):
