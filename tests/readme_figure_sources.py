@@ -85,15 +85,8 @@ SOURCES: dict[tuple[str, str, int], tuple | str] = {
     ('Quality filters', '0.516', 0): ('quality', 'variants', 'no_spam_rules', 'per_source', 'CC-MAIN-2020-50-excerpt.warc.wet.gz', 'precision'),
     ('Quality filters', '21', 0): ('quality', 'variants', 'default', 'per_source', 'CC-MAIN-2020-50-excerpt.warc.wet.gz', 'kept'),
     ('Quality filters', '0.762', 0): ('quality', 'variants', 'default', 'per_source', 'CC-MAIN-2020-50-excerpt.warc.wet.gz', 'precision'),
-    # CPU time side by side with the code before them, same records): repair, damage rule and masking together make 
-    ('Quality filters', '1.06x', 0): ('clean', 'wet', 'read_plus_filter_ratio'),
-    ('Quality filters', '7', 0): ('clean', 'meta', 'runs'),
-    ('Quality filters', '27', 0): ('clean', 'parts_us_per_doc', 'repair_encoding'),
-    ('Quality filters', '55', 0): ('clean', 'parts_us_per_doc', 'damaged_char_ratio'),
-    ('Quality filters', '160', 0): ('clean', 'parts_us_per_doc', 'mask_pii'),
-    ('Quality filters', '215', 0): ('clean', 'parts_us_per_doc', 'normalise (for scale)'),
     # On 55 pages of the real WET sample judged line by line it keeps 96% of the text's characters and removes 96% o
-    ('Quality filters', '55', 1): ('boilerplate', 'dev', 'pages'),
+    ('Quality filters', '55', 0): ('boilerplate', 'dev', 'pages'),
     ('Quality filters', '96%', 0): ('boilerplate', 'dev', 'variants', 'default', 'chars', 'text_kept'),
     ('Quality filters', '96%', 1): ('boilerplate', 'dev', 'variants', 'default', 'chars', 'boilerplate_removed'),
     ('Quality filters', '30', 0): 'a setting, not a measurement: the line length the benchmark calls short',
