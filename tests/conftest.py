@@ -7,22 +7,43 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 # ../shared/data beside the checkout; CORPUS_SHARED_DATA overrides (as for benchmarks), e.g. from a git worktree.
 SHARED_DATA = Path(os.environ.get("CORPUS_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 
 
+def once_per_session(tmp_path_factory, name: str, make):
+    """make(folder) -> JSON-able value, run once per test session, also under pytest-xdist: its workers share
+    the parent of their base temp folders, and the first to take the lock builds while the others wait."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder, done = root / name, root / f"{name}.done.json"
+    with FileLock(str(root / f"{name}.lock")):
+        if not done.exists():
+            value = make(folder)
+            done.write_text(json.dumps(value))
+    return json.loads(done.read_text())
+
+
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory):
-    """`corpus demo` as a user runs it: (release folder, printed output, manifest)."""
-    out = tmp_path_factory.mktemp("demo") / "release"
-    result = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "demo", "--out", str(out)], capture_output=True, text=True, timeout=600
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    # What the user sees: a few lines at most from the runner, not one per record or per worker.
-    assert result.stderr.count("WARNING") < 20, result.stderr[-3000:]
-    return out, result.stdout, json.loads((out / "manifest.json").read_text())
+    """`corpus demo` as a user runs it: (release folder, printed output, manifest); built once per session."""
+
+    def build(folder):
+        out = folder / "release"
+        result = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "demo", "--out", str(out)], capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        # What the user sees: a few lines at most from the runner, not one per record or per worker.
+        assert result.stderr.count("WARNING") < 20, result.stderr[-3000:]
+        return {"out": str(out), "stdout": result.stdout}
+
+    built = once_per_session(tmp_path_factory, "demo", build)
+    out = Path(built["out"])
+    return out, built["stdout"], json.loads((out / "manifest.json").read_text())
 
 
 @pytest.fixture(scope="session")
