@@ -1,7 +1,9 @@
 """Shared fixtures: one demo release build per test session, reused by every end-to-end test."""
 
+import functools
 import json
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -56,9 +58,30 @@ def truth(tmp_path_factory):
     return json.loads((folder / "truth.json").read_text())
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data():
     """The real third-party samples beside the project; tests using them skip when absent."""
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def wikipedia_records(shared_data, tmp_path_factory):
+    """name -> every record read_file("wikipedia") yields for that dump of the shared data. Several test modules
+    read the same dumps (minutes of parsing): each dump is parsed once per session, across xdist workers."""
+    from corpus.sources import read_file
+
+    @functools.cache
+    def records(name: str) -> list:
+        def parse(folder):
+            path = shared_data / "wikipedia" / name
+            with open(path, "rb") as f:
+                out = list(read_file("wikipedia", f, str(path)))
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "records.pickle").write_bytes(pickle.dumps(out))
+            return str(folder / "records.pickle")
+
+        return pickle.loads(Path(once_per_session(tmp_path_factory, f"wikipedia-{name}", parse)).read_bytes())
+
+    return records
