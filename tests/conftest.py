@@ -9,23 +9,30 @@ import sys
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 # ../shared/data beside the checkout; CORPUS_SHARED_DATA overrides (as for benchmarks), e.g. from a git worktree.
 SHARED_DATA = Path(os.environ.get("CORPUS_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 
 
-def once_per_session(tmp_path_factory, name: str, make):
+def once_per_session(tmp_path_factory, name: str, make, wait: bool = True):
     """make(folder) -> JSON-able value, run once per test session, also under pytest-xdist: its workers share
-    the parent of their base temp folders, and the first to take the lock builds while the others wait."""
+    the parent of their base temp folders, and the first to take the lock makes the value. The others wait for
+    it, or with wait=False get None while it is being made (to do the work themselves rather than sit idle)."""
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent
     folder, done = root / name, root / f"{name}.done.json"
-    with FileLock(str(root / f"{name}.lock")):
+    lock = FileLock(str(root / f"{name}.lock"))
+    try:
+        lock.acquire(timeout=-1 if wait else 0)
+    except Timeout:
+        return None
+    try:
         if not done.exists():
-            value = make(folder)
-            done.write_text(json.dumps(value))
+            done.write_text(json.dumps(make(folder)))
+    finally:
+        lock.release()
     return json.loads(done.read_text())
 
 
@@ -72,16 +79,19 @@ def wikipedia_records(shared_data, tmp_path_factory):
     read the same dumps (minutes of parsing): each dump is parsed once per session, across xdist workers."""
     from corpus.sources import read_file
 
+    def parse(name: str) -> list:
+        path = shared_data / "wikipedia" / name
+        with open(path, "rb") as f:
+            return list(read_file("wikipedia", f, str(path)))
+
     @functools.cache
     def records(name: str) -> list:
-        def parse(folder):
-            path = shared_data / "wikipedia" / name
-            with open(path, "rb") as f:
-                out = list(read_file("wikipedia", f, str(path)))
+        def save(folder):
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / "records.pickle").write_bytes(pickle.dumps(out))
+            (folder / "records.pickle").write_bytes(pickle.dumps(parse(name)))
             return str(folder / "records.pickle")
 
-        return pickle.loads(Path(once_per_session(tmp_path_factory, f"wikipedia-{name}", parse)).read_bytes())
+        saved = once_per_session(tmp_path_factory, f"wikipedia-{name}", save, wait=False)
+        return parse(name) if saved is None else pickle.loads(Path(saved).read_bytes())
 
     return records
