@@ -5,7 +5,7 @@
 runs, each in its own process:
   suite             reading per input kind, the build's steps on one core, scaling on 1x/2x/4x input,
                     DirectRunner modes (benchmarks/suite.md)
-  peers             datatrove vs this project vs the floor on equal work, distinct documents, with the
+  peers             datatrove vs this project vs the floor (filters differ by side), distinct documents, with the
                     derived cost of a CommonCrawl snapshot (benchmarks/peers.md)
   filters, extract, readers, dedup_quality, dedup_shuffle, dedup_throughput, langid (about 5 minutes),
                     boilerplate (about 3),
@@ -132,7 +132,7 @@ def write_report(command: str, seconds: float | None, statuses: dict | None = No
     if loaded["suite"]:
         sections.append(("Stage throughput, scaling and runner modes", made(loaded["suite"]) + suite.markdown(loaded["suite"])))
     if loaded["peers"] and "cost_model" in loaded["peers"]:
-        sections.append(("Peer comparison on equal work (one core)", made(loaded["peers"]) + peers.markdown(loaded["peers"])))
+        sections.append(("Peer comparison (one core; the filters differ by side)", made(loaded["peers"]) + peers.markdown(loaded["peers"])))
     if loaded["bitext"]:
         sections.append(("Bitext mining: quality and cost", bitext.markdown(loaded["bitext"]).replace("\n## ", "\n### ")))
     others = [f"- benchmarks/{md or (f'results/{js}' if js else f'{n}.md')}: `python -m benchmarks.{n}`"

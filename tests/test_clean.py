@@ -261,14 +261,13 @@ def test_real_2008_crawl_mojibake_is_repaired(shared_data):
         assert not [d.url for d in docs if "â€" in d.text or "Ø§Ù" in d.text]
 
 
-def test_real_wikipedia_is_neither_dropped_for_damage_nor_masked_beyond_contact_details(shared_data):
+def test_real_wikipedia_is_neither_dropped_for_damage_nor_masked_beyond_contact_details(shared_data, wikipedia_records):
     """Wikipedia is full of dates, years, ISBNs, coordinates and numeric tables: a test of false masks
     (two of the nine sample dumps, for time; all nine give the same single article)."""
     masked_articles = Counter()
     for name in ("enwiki-wp2txt-excerpt.xml.bz2", "mrwiki-truncated-100k.xml.bz2"):
         path = shared_data / "wikipedia" / name
-        with open(path, "rb") as f:
-            docs = [r for r in read_file("wikipedia", f, str(path)) if isinstance(r, Document)]
+        docs = [r for r in wikipedia_records(name) if isinstance(r, Document)]
         assert all((damaged_char_ratio(d.text) or 0) < 0.005 for d in docs), path.name
         for d in docs:
             _, found = mask_pii(d.text)

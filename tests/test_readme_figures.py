@@ -1,4 +1,4 @@
-"""Every performance or accuracy figure the README states must come from a benchmark result file.
+"""Every performance or accuracy figure the README states must stand at a named place in a named result file.
 
 Which README statements count (a statement is a sentence, or a table row, of README.md outside code blocks):
   (a) it names a measure: "per CPU second", "per second", "docs/s", "x faster", "times faster", "core-hour",
@@ -8,40 +8,38 @@ Which README statements count (a statement is a sentence, or a table row, of REA
 Which numbers in it are figures: every number, except those inside `code`, those that are part of a name
 (lid.176, CC-MAIN-2020-50, ISO 639-3, x86_64, 5-grams, arXiv:2304.09151) and years in citations ("et al. 2014");
 in a statement counted by (c) alone, only its shares of something ("a sixth of", "52.5% of"), not thresholds.
-A figure is found when a number of the result files its statement cites (benchmarks/NAME.md or
-benchmarks/results/NAME.json, both files of NAME; cited in the statement, else in its paragraph, else in the
-nearest paragraph before it in the same section, as "the table above" would be) equals it
-to the precision the README gives it ("0.957" = 0.9574; "6x" = 6.16; "~7,000" = 7,030; "1.3%" = 0.0129;
-a fraction in words, "a sixth", to the nearest percentage point). A figure whose statement cites no
-benchmark file is not found: a number the reader cannot trace is what this test is against.
-No benchmark is run: the check reads the committed files only.
-
-KNOWN_UNBACKED lists figures of README sections this branch does not own, each with why; the test also
-fails when one of them is backed or gone, so the list can only shrink.
+Each figure, keyed by (README section, figure as written, its occurrence among equal figures of the section),
+has an entry in tests/readme_figure_sources.py: the place it comes from, a JSON path in
+benchmarks/results/NAME.json (NAME cited by the statement, else by its paragraph, else by the nearest paragraph
+before it in the same section, as "the table above" would be), or why it is not a measurement (a setting, a
+target, a name). The value at that place must equal the figure to the precision the README gives it ("0.957" =
+0.9574; "6x" = 6.16; "~7,000" = 7,030; "1.3%" = 0.0129; a fraction in words, "a sixth", to the nearest
+percentage point): a stale figure, or one that matches a number somewhere else in the file, fails.
+No benchmark is run: the check reads the committed files only; tests/test_benchmark_freshness.py checks that
+each result was measured after the last change to the code it measures.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
 
 import pytest
+from readme_figure_sources import SOURCES
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 BENCH = ROOT / "benchmarks"
 
 MEASURES = ("per cpu second", "per second", "docs/s", "x faster", "times faster", "core-hour", "precision", "recall",
-            "accuracy", "f1", "peak rss", "false positive", "shuffled bytes", "bytes per")
+            "accuracy", "f1", "peak rss", "false positive", "shuffled bytes", "bytes per", "cpu", "wall time", " ms ",
+            "roc curve", "measured on", "measured side by side")
+RATIO = re.compile(r"(?<![\w.])\d+(?:\.\d+)?x\b")  # "1.27x": a measured ratio, unless the README says it is a setting
 WORD_FRACTIONS = {"a half": 1 / 2, "a third": 1 / 3, "a quarter": 1 / 4, "a fifth": 1 / 5, "a sixth": 1 / 6,
                   "a seventh": 1 / 7, "an eighth": 1 / 8, "a tenth": 1 / 10}
 NUMBER = re.compile(r"(?<![\w.:/\-])(~?)(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:(%)|(x)\b|(?![\w\-]*[A-Za-z_]))")
-
-# (README section, figure as written, why it is not checked yet): none now. An entry must still be in the
-# README and still be unbacked, or the test fails, so the list can only shrink.
-KNOWN_UNBACKED: list[tuple[str, str, str]] = []
-
 
 def statements(text: str) -> list[tuple[str, str, str]]:
     """(section title, statement, its context) for every sentence and table row outside code blocks; the
@@ -85,9 +83,10 @@ NOT_MEASURES = ("towards recall",)  # a design goal, not a measured recall
 def counts(statement: str) -> str | None:
     """Why a statement counts ("measure", "benchmark", "share"), or None."""
     low = statement.lower()
+    prose = re.sub(r"`[^`]*`", " ", low)  # `faiss-cpu`, `max_epochs`: names, not measures
     for phrase in NOT_MEASURES:
-        low = low.replace(phrase, "")
-    if any(m in low for m in MEASURES):
+        prose = prose.replace(phrase, "")
+    if any(m in prose for m in MEASURES) or RATIO.search(prose):
         return "measure"
     if ("benchmarks/" in low or "python -m benchmarks" in low) and figures(statement):
         return "benchmark"
@@ -126,62 +125,83 @@ def cited(statement: str, context: str) -> set[str]:
     return set(CITATION.findall(statement)) or set(CITATION.findall(context))
 
 
-def result_numbers(names: set[str]) -> set[float]:
-    """Every number of the named result files, Markdown and JSON."""
-    files = [p for p in [*BENCH.glob("*.md"), *(BENCH / "results").glob("*.json")] if p.stem in names]
-    numbers: set[float] = set()
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        if path.suffix == ".json":
-            def walk(node):
-                if isinstance(node, bool):
-                    return
-                if isinstance(node, (int, float)):
-                    numbers.add(float(node))
-                elif isinstance(node, dict):
-                    for v in node.values():
-                        walk(v)
-                elif isinstance(node, list):
-                    for v in node:
-                        walk(v)
-            walk(json.loads(text))
-        for token in re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", text):
-            numbers.add(float(token.replace(",", "")))
-    return numbers
-
-
-def found(value: float, tolerance: float, share: bool, numbers: set[float]) -> bool:
-    """A result number equal to the figure at its precision; a share may be written as a fraction there."""
-    return any(abs(v - value) <= tolerance or (share and abs(v * 100 - value) <= tolerance) for v in numbers)
-
-
-def unbacked() -> list[tuple[str, str, str]]:
-    """(section, figure, statement) of every README figure no result file holds."""
-    missing = []
-    for section, statement, paragraph in statements(README.read_text(encoding="utf-8")):
+def readme_figures() -> list[tuple[tuple[str, str, int], str, float, float, bool, set[str]]]:
+    """(key, statement, value, tolerance, is a share, cited result names) of every counted README figure; the key
+    is (section, figure as written, how many equal figures of the section come before it)."""
+    out, seen, table = [], {}, None
+    for section, statement, context in statements(README.read_text(encoding="utf-8")):
         why = counts(statement)
+        if statement.startswith("|"):  # a table's rows count when its header does
+            table = why if table is None else table
+            why = why or table
+        else:
+            table = None
         if not why:
             continue
-        numbers = result_numbers(cited(statement, paragraph))
         for written, value, tolerance, share in figures(statement):
             if why == "share" and not (share and re.search(re.escape(written) + r" of\b", statement)):
                 continue
-            if not found(value, tolerance, share, numbers):
-                missing.append((section, written, statement))
-    return missing
+            n = seen.get((section, written), 0)
+            seen[(section, written)] = n + 1
+            out.append(((section, written, n), statement, value, tolerance, share, cited(statement, context)))
+    return out
 
 
-def test_every_readme_figure_is_in_a_benchmark_result():
-    known = {(s, f) for s, f, _ in KNOWN_UNBACKED}
-    new = [(s, f, st) for s, f, st in unbacked() if (s, f) not in known]
-    assert not new, "README figures that no benchmark result file holds (run the benchmark, or fix the README):\n" + "\n".join(
-        f"  [{s}] {f!r} in: {st[:200]}" for s, f, st in new)
+@functools.cache
+def result(name: str) -> dict:
+    return json.loads((BENCH / "results" / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def test_known_unbacked_figures_are_still_unbacked():
-    still = {(s, f) for s, f, _ in unbacked()}
-    stale = [(s, f) for s, f, _ in KNOWN_UNBACKED if (s, f) not in still]
-    assert not stale, f"now backed by a result or gone from the README: remove from KNOWN_UNBACKED: {stale}"
+def value_at(data, keys: tuple):
+    """The number at a path of keys (list indices as ints; `len` last: the length of what is there)."""
+    for key in keys:
+        if key is len:
+            return len(data)
+        data = data[key]
+    if isinstance(data, bool) or not isinstance(data, (int, float)):
+        raise TypeError(f"not a number: {data!r}")
+    return data
+
+
+def holds(value: float, tolerance: float, share: bool, number: float) -> bool:
+    """The number equals the figure at its precision; a share may be stored as a fraction."""
+    return abs(number - value) <= tolerance or (share and abs(number * 100 - value) <= tolerance)
+
+
+def misplaced() -> list[str]:
+    """Why each README figure without a source, or not at its source, fails."""
+    problems = []
+    for key, statement, value, tolerance, share, names in readme_figures():
+        where = f"  [{key[0]}] {key[1]!r} (occurrence {key[2]}) in: {statement[:160]}"
+        source = SOURCES.get(key)
+        if source is None:
+            problems.append(f"{where}\n    has no entry in tests/readme_figure_sources.py (a new or changed figure)")
+        elif isinstance(source, str):
+            if not source.strip():
+                problems.append(f"{where}\n    is marked as not a measurement without saying why")
+        elif source[0] not in names:
+            problems.append(f"{where}\n    comes from {source[0]}, which its statement does not cite ({sorted(names)})")
+        else:
+            try:
+                number = value_at(result(source[0]), source[1:])
+            except (KeyError, IndexError, TypeError, FileNotFoundError) as error:
+                problems.append(f"{where}\n    {source}: no number there ({error!r})")
+                continue
+            if not holds(value, tolerance, share, number):
+                problems.append(f"{where}\n    {source} holds {number!r}")
+    return problems
+
+
+def test_every_readme_figure_is_at_its_named_place():
+    problems = misplaced()
+    assert not problems, "README figures whose named result does not hold them (run the benchmark, or fix the " \
+                         "README and tests/readme_figure_sources.py):\n" + "\n".join(problems)
+
+
+def test_every_source_names_a_figure_of_the_readme():
+    keys = {key for key, *_ in readme_figures()}
+    stale = [key for key in SOURCES if key not in keys]
+    assert not stale, f"entries of tests/readme_figure_sources.py whose figure is gone from the README: {stale}"
 
 
 @pytest.mark.parametrize("statement, expected", [
@@ -197,15 +217,23 @@ def test_figures_are_parsed(statement, expected):
 def test_a_figure_must_cite_its_benchmark():
     assert cited("ran at 232 documents per CPU second", "... (benchmarks/peers.md) ...") == {"peers"}
     assert cited("precision 0.957 (benchmarks/dedup_quality.md)", "") == {"dedup_quality"}
-    assert not result_numbers(cited("precision 0.957 on a sample", "no citation here"))
+    assert not cited("precision 0.957 on a sample", "no citation here")
 
 
-def test_a_figure_absent_from_results_is_caught():
-    numbers = {0.9574, 6.16, 7030.0, 0.0129, 0.03}
-    assert found(0.957, 0.0005001, False, numbers) and found(6, 0.5001, False, numbers)
-    assert found(7000, 500.1, False, numbers) and found(1.3, 0.05001, True, numbers)
-    assert not found(110, 0.5001, False, numbers)  # "~110 documents per CPU second": produced by no benchmark
-    assert not found(100 / 6, 0.5, True, numbers)  # "a sixth" against a measured 3%
+def test_a_figure_counts_only_at_its_place():
+    data = {"minhash": {"precision": 0.9574, "speedup": 6.16}, "sizes": [7030, 12], "share": 0.0129, "runs": 3}
+    assert holds(0.957, 0.0005001, False, value_at(data, ("minhash", "precision")))
+    assert holds(6, 0.5001, False, value_at(data, ("minhash", "speedup")))
+    assert holds(7000, 500.1, False, value_at(data, ("sizes", 0)))
+    assert holds(1.3, 0.05001, True, value_at(data, ("share",)))
+    assert holds(2, 0.5001, False, value_at(data, ("sizes", len)))
+    # 3 is in the file, but not where the figure says it comes from: a stale or chance figure fails.
+    assert not holds(3, 0.5001, False, value_at(data, ("minhash", "speedup")))
+    assert not holds(100 / 6, 0.5, True, value_at(data, ("share",)))  # "a sixth" against a measured 1.3%
+    with pytest.raises(KeyError):
+        value_at(data, ("minhash", "recall"))
+    with pytest.raises(TypeError):
+        value_at(data, ("minhash",))
 
 
 @pytest.mark.parametrize("module", sorted(p.stem for p in BENCH.glob("*.py") if p.stem != "__init__"))

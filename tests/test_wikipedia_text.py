@@ -298,11 +298,10 @@ def namespace_names(dump_path) -> list[str]:
 
 
 @pytest.mark.parametrize("name", WIKI_DUMPS)
-def test_real_dump_text_has_no_markup(shared_data, name):
+def test_real_dump_text_has_no_markup(shared_data, wikipedia_records, name):
     path = shared_data / "wikipedia" / name
     assert path.exists(), f"{name} missing from {shared_data}/wikipedia"
-    with open(path, "rb") as f:
-        out = list(read_file("wikipedia", f, str(path)))
+    out = wikipedia_records(name)
     docs = [r for r in out if isinstance(r, Document)]
     stats = stat_sums(out)
     # Every sample dump is cut inside a page: the file is named as damaged, once.
