@@ -34,7 +34,8 @@ words with its English tokenizer (spaCy, from its tokenizer_assignment.csv) and 
 words to every language; ours split at spaces (character n-grams for unspaced scripts) and use stop
 words per language, so the sides keep different numbers of documents (reported per side).
 
-Input: DISTINCT documents. The real CommonCrawl WET excerpt (CC-MAIN-2020-50, 318 records) is the
+Input: DISTINCT documents. The even conversion records of the real CommonCrawl WET excerpt (CC-MAIN-2020-50;
+its odd records are reserved for independent evaluation) are the
 first file; every further file holds each of its records again with its lines shuffled by a
 generator seeded with (file, record), words rotated when that is not enough, and a URL of its own.
 Every document's exact-dedup key (corpus.dedup.exact.exact_key of the text as our reader returns it)
@@ -145,6 +146,7 @@ def make_input(folder: str, docs: int) -> dict:
 
     records = _records(WET)
     info, conversions = records[0], [r for r in records[1:] if b"WARC-Type: conversion" in r[0]]
+    conversions = conversions[::2]  # the odd positions are reserved for independent evaluation
     random.seed(0)  # record ids only
     seen: set[str] = set()
     written = left_out = file_no = 0
@@ -170,7 +172,7 @@ def make_input(folder: str, docs: int) -> dict:
         raise SystemExit(f"input not distinct: {len(read) - len(set(read))} exact duplicates among {len(read)} documents")
     return {"source": WET.name, "files": file_no, "documents": len(read), "left_out_not_distinct": left_out,
             "gzip_bytes": sum(f.stat().st_size for f in Path(folder).glob("*.wet.gz")),
-            "how": "file 0 is the real excerpt; files 1.. hold its records with lines shuffled (seeded by file and record), "
+            "how": "file 0 holds the even conversion records of the real excerpt (the odd ones are reserved); files 1.. hold them again with lines shuffled (seeded by file and record), "
                    "words rotated where needed; every document has its own exact-dedup key (checked)"}
 
 
