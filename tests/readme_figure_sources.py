@@ -8,64 +8,87 @@ benchmark's output changes shape, move its entries with it.
 """
 
 SOURCES: dict[tuple[str, str, int], tuple | str] = {
-    # Measured side by side on the demo build over two seeded copies of the sample (benchmarks/resume.md, `python -m
+    # Measured side by side on the demo build over two seeded copies of the sample (benchmarks/resume.md, `python -m ben
     ('Interrupted builds, `--resume` and growing a release', '2', 0): ('resume', 'machine', 'cores'),
-    ('Interrupted builds, `--resume` and growing a release', '1.036x', 0): ('resume', 'ratios', 'checkpoint_cost'),
+    ('Interrupted builds, `--resume` and growing a release', '11.5', 0): ('resume', 'rows', 'checkpoints', 'runs', 0, 'load_average_1min_before'),
+    ('Interrupted builds, `--resume` and growing a release', '17.32', 0): ('resume', 'rows', 'killed+resumed', 'runs', 0, 'load_average_1min_before'),
+    ('Interrupted builds, `--resume` and growing a release', '0.906x', 0): ('resume', 'ratios', 'checkpoint_cost'),
     ('Interrupted builds, `--resume` and growing a release', '1.10', 0): "a target, not a measurement: the issue's budget for checkpoints",
-    # A build killed with half of its input files committed then resumed took 0.945x of an uninterrupted build in it
-    ('Interrupted builds, `--resume` and growing a release', '0.945x', 0): ('resume', 'ratios', 'resumed_of_full'),
-    # Development data (`python -m benchmarks.langid`, benchmarks/langid.md; nothing of it is stored in the reposito
-    ('Language identification', '108', 0): ('langid', 'calibration', 'languages'),
-    ('Language identification', '~90', 0): "the number of Django's translations the benchmark reads from its wheel, rounded: its input",
+    # A build killed with half of its input files committed then resumed took 0.782x of an uninterrupted build in its `-
+    ('Interrupted builds, `--resume` and growing a release', '0.782x', 0): ('resume', 'ratios', 'resumed_of_full'),
+    # On the real samples (benchmarks/resume_real.md, `python -m benchmarks.resume --runs 1 --real`: every input file of
+    ('Interrupted builds, `--resume` and growing a release', '1264.8', 0): ('resume_real', 'rows', 'checkpoints', 'wall_s'),
+    ('Interrupted builds, `--resume` and growing a release', '424.81', 0): ('resume_real', 'rows', 'checkpoints', 'runs', 0, 'all_units_committed_s'),
+    ('Interrupted builds, `--resume` and growing a release', '0.70', 0): "a target, not a measurement: the issue's budget for a resumed run",
+    # Development data (`python -m benchmarks.langid`, benchmarks/langid.md; nothing of it is stored in the repository):
+    ('Language identification', '120', 0): ('langid', 'calibration', 'languages'),
     ('Language identification', '6314', 0): ('langid', 'calibration', 'items', 'django/test'),
+    ('Language identification', '1627', 0): ('langid', 'calibration', 'items', 'sphinx/test'),
+    ('Language identification', '5342', 0): ('langid', 'calibration', 'items', 'weblate/test'),
     ('Language identification', '1652', 0): ('langid', 'calibration', 'items', 'django_paragraphs/test'),
+    ('Language identification', '637', 0): ('langid', 'calibration', 'items', 'sphinx_paragraphs/test'),
+    ('Language identification', '7335', 0): ('langid', 'calibration', 'items', 'weblate_paragraphs/test'),
     ('Language identification', '2135', 0): ('langid', 'calibration', 'items', 'wikipedia/test'),
     ('Language identification', '8', 0): 'the eight Wikipedia excerpts of the shared data the benchmark reads: its input',
-    # The ensemble threshold stays 0.9 (development macro F1 0.908, 0.882 at 0.5, 0.907 when always asking). `min_sc
+    # The ensemble threshold stays 0.9 (development macro F1 0.889, 0.872 at 0.5, 0.888 when always asking). `min_score_
     ('Language identification', '0.9', 0): ('langid', 'calibration', 'ensemble_threshold'),
-    ('Language identification', '0.908', 0): ('langid', 'calibration', 'ensemble_threshold_sweep_dev_macro_f1', '0.9'),
-    ('Language identification', '0.882', 0): ('langid', 'calibration', 'ensemble_threshold_sweep_dev_macro_f1', '0.5'),
+    ('Language identification', '0.889', 0): ('langid', 'calibration', 'ensemble_threshold_sweep_dev_macro_f1', '0.9'),
+    ('Language identification', '0.872', 0): ('langid', 'calibration', 'ensemble_threshold_sweep_dev_macro_f1', '0.5'),
     ('Language identification', '0.5', 0): 'a setting, not a measurement: a threshold of the development sweep',
-    ('Language identification', '0.907', 0): ('langid', 'calibration', 'ensemble_threshold_sweep_dev_macro_f1', '1.01'),
-    ('Language identification', '39', 0): ('langid', 'calibration', 'systems', 'ensemble', 'min_score_per_lang', len),
+    ('Language identification', '0.888', 0): ('langid', 'calibration', 'ensemble_threshold_sweep_dev_macro_f1', '1.01'),
+    ('Language identification', '79', 0): ('langid', 'calibration', 'calibrated_languages', len),
+    ('Language identification', '40', 0): 'a setting, not a measurement: the development items a label needs to be calibrated (MIN_ITEMS, benchmarks/langid.py)',
     ('Language identification', '0.5', 1): 'a setting, not a measurement: the threshold the calibrated ones are compared with',
     ('Language identification', '0.005', 0): 'a setting, not a measurement: the margin a calibrated threshold must win by (benchmarks/langid.py)',
-    ('Language identification', '0.75', 0): ('langid', 'calibration', 'systems', 'ensemble', 'min_score_per_lang', 'rus_Cyrl'),
     ('Language identification', '0.7', 0): ('langid', 'calibration', 'systems', 'ensemble', 'min_score_per_lang', 'tur_Latn'),
-    # Test split, macro accuracy (a language's items given its exact label and kept, averaged over languages) of sen
-    ('Language identification', '106', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_by_kind', 'sentences', 'languages'),
-    ('Language identification', '88', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_by_kind', 'paragraphs', 'languages'),
-    ('Language identification', '0.722', 0): ('langid', 'calibration', 'systems', 'fasttext', 'after_by_kind', 'sentences', 'macro_accuracy'),
-    ('Language identification', '0.891', 0): ('langid', 'calibration', 'systems', 'fasttext', 'after_by_kind', 'paragraphs', 'macro_accuracy'),
-    ('Language identification', '0.789', 0): ('langid', 'calibration', 'systems', 'heliport', 'after_by_kind', 'sentences', 'macro_accuracy'),
-    ('Language identification', '0.866', 0): ('langid', 'calibration', 'systems', 'heliport', 'after_by_kind', 'paragraphs', 'macro_accuracy'),
-    ('Language identification', '0.824', 0): ('langid', 'calibration', 'systems', 'ensemble_former', 'after_by_kind', 'sentences', 'macro_accuracy'),
-    ('Language identification', '0.901', 0): ('langid', 'calibration', 'systems', 'ensemble_former', 'after_by_kind', 'paragraphs', 'macro_accuracy'),
-    ('Language identification', '0.849', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_by_kind', 'sentences', 'macro_accuracy'),
-    ('Language identification', '0.940', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_by_kind', 'paragraphs', 'macro_accuracy'),
-    # Per-language precision and recall are in benchmarks/langid.md and, for the languages a release writes, in its 
+    ('Language identification', '0.55', 0): ('langid', 'calibration', 'systems', 'ensemble', 'min_score_per_lang', 'eng_Latn'),
+    # On the real pages (benchmarks/langid.md) they change one of 1493 decisions: an Aragonese Wikipedia page kept as sp
+    ('Language identification', '1493', 0): ('langid', 'pages', 'thresholds', 'documents'),
+    ('Language identification', '0.479', 0): ('langid', 'pages', 'thresholds', 'changed', 0, 'score'),
+    ('Language identification', '0.5', 2): 'a setting, not a measurement: the flat min_score the calibrated thresholds are compared with',
+    ('Language identification', '0.75', 0): "a former setting, not a measurement: rus_Cyrl's threshold in corpus/config.py before this calibration",
+    # Test split, macro accuracy (a language's items given its exact label and kept, averaged over languages) of sentenc
+    ('Language identification', '118', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_by_kind', 'sentences', 'languages'),
+    ('Language identification', '93', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_by_kind', 'paragraphs', 'languages'),
+    ('Language identification', '0.670', 0): ('langid', 'calibration', 'systems', 'fasttext', 'after_by_kind', 'sentences', 'macro_accuracy'),
+    ('Language identification', '0.850', 0): ('langid', 'calibration', 'systems', 'fasttext', 'after_by_kind', 'paragraphs', 'macro_accuracy'),
+    ('Language identification', '0.730', 0): ('langid', 'calibration', 'systems', 'heliport', 'after_by_kind', 'sentences', 'macro_accuracy'),
+    ('Language identification', '0.847', 0): ('langid', 'calibration', 'systems', 'heliport', 'after_by_kind', 'paragraphs', 'macro_accuracy'),
+    ('Language identification', '0.766', 0): ('langid', 'calibration', 'systems', 'ensemble_former', 'after_by_kind', 'sentences', 'macro_accuracy'),
+    ('Language identification', '0.874', 0): ('langid', 'calibration', 'systems', 'ensemble_former', 'after_by_kind', 'paragraphs', 'macro_accuracy'),
+    ('Language identification', '0.787', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_by_kind', 'sentences', 'macro_accuracy'),
+    ('Language identification', '0.910', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_by_kind', 'paragraphs', 'macro_accuracy'),
+    ('Language identification', '0.85', 0): "a target, not a measurement: the issue's macro accuracy target",
+    # Per-language precision and recall are in benchmarks/langid.md and, for the languages a release writes, in its data
     ('Language identification', '0.00', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_strict', 'per_lang', 'bos_Latn', 'recall'),
-    ('Language identification', '0.00', 1): ('langid', 'calibration', 'systems', 'ensemble', 'after_strict', 'per_lang', 'ast_Latn', 'recall'),
+    ('Language identification', '0.01', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_strict', 'per_lang', 'ast_Latn', 'recall'),
     ('Language identification', '0.03', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_strict', 'per_lang', 'dsb_Latn', 'recall'),
-    ('Language identification', '0.39', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_strict', 'per_lang', 'zsm_Latn', 'recall'),
-    ('Language identification', '0.54', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_strict', 'per_lang', 'hrv_Latn', 'recall'),
-    ('Language identification', '0.59', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_strict', 'per_lang', 'srp_Latn', 'recall'),
-    # A third opinion where the two disagree, lingua-language-detector (75 languages, models in its wheel; `pip inst
+    ('Language identification', '0.00', 1): ('langid', 'calibration', 'systems', 'ensemble', 'after_strict', 'per_lang', 'fil_Latn', 'recall'),  # Kabyle's (kab_Latn) is 0.00 too
+    ('Language identification', '0.35', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_strict', 'per_lang', 'zsm_Latn', 'recall'),
+    ('Language identification', '0.64', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_strict', 'per_lang', 'hrv_Latn', 'recall'),
+    ('Language identification', '0.58', 0): ('langid', 'calibration', 'systems', 'ensemble', 'after_strict', 'per_lang', 'srp_Latn', 'recall'),
+    # A third opinion where the two disagree, lingua-language-detector (75 languages, models in its wheel; `pip install
     ('Language identification', '75', 0): "lingua's own count of its languages (its documentation), not measured here",
-    ('Language identification', '9.8%', 0): ('langid', 'third_opinion', 'asked_share'),
-    ('Language identification', '0.827', 0): ('langid', 'third_opinion', 'dev/ensemble', 'sentences', 'macro_accuracy'),
-    ('Language identification', '0.811', 0): ('langid', 'third_opinion', 'dev/ensemble+lingua', 'sentences', 'macro_accuracy'),
-    ('Language identification', '0.915', 0): ('langid', 'third_opinion', 'dev/ensemble', 'paragraphs', 'macro_accuracy'),
-    ('Language identification', '0.882', 1): ('langid', 'third_opinion', 'dev/ensemble+lingua', 'paragraphs', 'macro_accuracy'),
-    ('Language identification', '2.5x', 0): ('langid', 'third_opinion', 'cost_vs_fasttext'),
+    ('Language identification', '6.7%', 0): ('langid', 'third_opinion', 'asked_share'),
+    ('Language identification', '0.797', 0): ('langid', 'third_opinion', 'dev/ensemble', 'sentences', 'macro_accuracy'),
+    ('Language identification', '0.781', 0): ('langid', 'third_opinion', 'dev/ensemble+lingua', 'sentences', 'macro_accuracy'),
+    ('Language identification', '0.886', 0): ('langid', 'third_opinion', 'dev/ensemble', 'paragraphs', 'macro_accuracy'),
+    ('Language identification', '0.850', 1): ('langid', 'third_opinion', 'dev/ensemble+lingua', 'paragraphs', 'macro_accuracy'),
+    ('Language identification', '4.2x', 0): ('langid', 'third_opinion', 'cost_vs_fasttext'),
     ('Language identification', 'a third', 0): "words: 'a third opinion', not a fraction",
-    # The ensemble costs 1.05x fastText's time on web-like lines (22% ask heliport); the page decisions cost 0.90x f
-    ('Language identification', '1.05x', 0): ('langid', 'throughput', 'ensemble_vs_fasttext'),
+    # The ensemble costs 1.11x fastText's time on web-like lines (22% ask heliport).
+    ('Language identification', '1.11x', 0): ('langid', 'throughput', 'ensemble_vs_fasttext'),
     ('Language identification', '22%', 0): ('langid', 'throughput', 'asked_heliport'),
-    ('Language identification', '0.90x', 0): ('langid', 'pipeline', 'corpus_ratio'),
-    ('Language identification', '2.24x', 0): ('langid', 'pipeline', 'ratio'),
+    # The build's IdentifyLanguage stage (DirectRunner, fastText backend; median CPU time of interleaved runs, the run w
+    ('Language identification', '1.24x', 0): ('langid', 'pipeline', 'ratio'),
+    ('Language identification', '133038', 0): ('langid', 'pipeline', 'lines'),
+    ('Language identification', '103826', 0): ('langid', 'pipeline', 'distinct_lines'),
+    ('Language identification', '1.28x', 0): ('langid', 'pipeline', 'corpus_ratio'),
+    ('Language identification', '1.78x', 0): ('langid', 'pipeline_synthetic', 'ratio'),
+    ('Language identification', '80000', 0): ('langid', 'pipeline_synthetic', 'lines'),
+    ('Language identification', '1126', 0): ('langid', 'pipeline_synthetic', 'distinct_lines'),
     ('Language identification', '2x', 0): "a target, not a measurement: the issue's budget for language ID",
-    # On the first 150 pages of each real sample (benchmarks/langid.md; of CC-MAIN-2020-50, its first 150 even recor
+    # On the first 150 pages of each real sample (benchmarks/langid.md; of CC-MAIN-2020-50, its first 150 even records)
     ('Language identification', '150', 0): 'a setting, not a measurement: the pages per sample the benchmark reads',
     ('Language identification', '150', 1): 'a setting, not a measurement: the pages per sample the benchmark reads',
     ('Language identification', '0', 0): 'a setting, not a measurement: split_min_score with the rules off',
@@ -73,7 +96,7 @@ SOURCES: dict[tuple[str, str, int], tuple | str] = {
     ('Language identification', '13', 0): ('langid', 'pages', 'rules', 'langid_split_parts'),
     ('Language identification', '1531', 0): ('langid', 'pages', 'rules_off', 'documents'),
     ('Language identification', '1480', 0): ('langid', 'pages', 'rules', 'pages'),
-    ('Language identification', '1493', 0): ('langid', 'pages', 'rules', 'documents'),
+    ('Language identification', '1493', 1): ('langid', 'pages', 'rules', 'documents'),
     ('Language identification', '2346', 0): ('langid', 'pages', 'rules', 'langid_han_relabelled'),
     ('Language identification', '2231', 0): ('langid', 'pages', 'rules', 'langid_list_joined_lines'),
     ('Language identification', '149', 0): ('langid', 'pages', 'rules', 'langid_weak_part_joined_lines'),
@@ -289,6 +312,14 @@ SOURCES: dict[tuple[str, str, int], tuple | str] = {
     ('Running at scale', '24,000', 0): ('peers', 'cost_model', 'core_hours', 'datatrove'),
     # Those runs predate the web-quality rules of issue 24 (the boilerplate line classifier, the spam and prose rule
     ('Running at scale', '24', 0): 'a name: issue 24',
+    # Summed over every process and read every 0.2 s (benchmarks/memory.md, `python -m benchmarks.memory --factors 1,8 -
+    ('Memory of a local build', '0.2', 0): "a setting, not a measurement: how often the benchmark reads the processes' memory",
+    ('Memory of a local build', '3211.3', 0): ('memory', 'modes', 'default', 0, 'peak_tree_rss_mb'),
+    ('Memory of a local build', '1,597', 0): ('memory', 'modes', 'default', 0, 'documents'),
+    ('Memory of a local build', '4114.4', 0): ('memory', 'modes', 'default', 1, 'peak_tree_rss_mb'),
+    ('Memory of a local build', '12,776', 0): ('memory', 'modes', 'default', 1, 'documents'),
+    ('Memory of a local build', '1.28', 0): ('memory', 'modes', 'default', 1, 'tree_rss_ratio'),
+    ('Memory of a local build', '1.25x', 0): "a target, not a measurement: the issue's budget for memory growth",
     # Measured by `python -m benchmarks.runners --runs 3` (benchmarks/runners.md, results/runners.json; three interl
     ('Running on a Dask cluster (Slurm, Kubernetes)', '2', 0): ('runners', 'machine', 'cores'),
     ('Running on a Dask cluster (Slurm, Kubernetes)', '55.9', 0): ('runners', 'rows', 2, 'wall_s'),
