@@ -27,10 +27,6 @@ PROJECT = ("corpus", "pipelines", "benchmarks")
 KNOWN_STALE: list[tuple[str, str]] = [
     ("runners", "measured before the web-quality rules, the token files and checkpoints; the README says so"),
     ("peers", "measured before the web-quality rules; the README says so"),
-] + [
-    (name, "h-labels changed corpus/config.py (langid.min_score_per_lang from the larger development set) and "
-     "corpus/langid/lines.py (faster, same decisions); not re-run on the shared machine: the lead re-runs them")
-    for name in ("bitext", "boilerplate", "dedup_quality", "dedup_shuffle", "dedup_throughput", "quality", "tokens")
 ]
 
 # Prints {benchmark: [project files it imports]}, each benchmark imported afresh in one process.
