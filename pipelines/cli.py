@@ -84,7 +84,7 @@ def _claim_output(out: str, overwrite: bool, resume: bool = False, config: Build
     from apache_beam.io.filesystems import FileSystems
 
     from pipelines.build import WORK_DIR
-    from pipelines.publish import list_files, remove_release
+    from pipelines.publish import clear_interrupted, list_files, remove_release
 
     if not FileSystems.exists(out) or not list_files(out):  # any depth: an interrupted build holds only _work/
         return
@@ -92,6 +92,7 @@ def _claim_output(out: str, overwrite: bool, resume: bool = False, config: Build
         raise ConfigError("--resume continues the build in --out and --overwrite replaces it: give one of them")
     if resume:
         _check_resumable(out, config)
+        clear_interrupted(FileSystems.join(out, WORK_DIR))
         return
     if not overwrite and FileSystems.exists(FileSystems.join(out, WORK_DIR)):
         raise ConfigError(f"output directory {out} holds a build of this tool; give --resume to continue it, or --overwrite to replace it")

@@ -70,7 +70,18 @@ def remove_work(work: str, keep_checkpoints: bool) -> None:
     if not keep_checkpoints:
         FileSystems.delete([work])
         return
-    doomed = [FileSystems.join(work, name) for name in list_files(work) if name.split("/")[0] != CHECKPOINTS_DIR]
+    _remove_work_except(work, {CHECKPOINTS_DIR})
+
+
+def clear_interrupted(work: str) -> None:
+    """Before --resume: what an interrupted run left besides its checkpoints and its list of published files
+    (staged files, statistics, progress), which would otherwise be published or counted with the new run's."""
+    if FileSystems.exists(work):
+        _remove_work_except(work, {CHECKPOINTS_DIR, PUBLISHED})
+
+
+def _remove_work_except(work: str, kept: set[str]) -> None:
+    doomed = [FileSystems.join(work, name) for name in list_files(work) if name.split("/")[0] not in kept]
     if doomed:
         FileSystems.delete(doomed)
     _remove_empty_folders(work)

@@ -76,6 +76,10 @@ def test_resume_with_another_config_names_the_keys_that_differ(killed):
 
 def test_resume_finishes_the_same_release_without_redoing_committed_files(killed, demo):
     out, committed = killed
+    # What a run killed later, while staging its release, would leave: never published by the resumed run.
+    leftover = out / "_work" / "release" / "docs" / "zzz_Latn" / "part-00099.parquet"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"a shard of the killed run")
     returncode, stdout, stderr = corpus_cli("demo", "--out", str(out), "--resume")
     assert returncode == 0, stderr[-3000:]
     assert shard_checksums(out) == shard_checksums(demo[0])
@@ -84,6 +88,7 @@ def test_resume_finishes_the_same_release_without_redoing_committed_files(killed
     # The files committed before the kill were read from their checkpoints, not processed again.
     assert {name: (out / CHECKPOINTS / name).stat().st_mtime_ns for name in committed} == committed
     assert corpus_cli("verify", str(out))[0] == 0
+    assert not (out / "docs" / "zzz_Latn").exists()
 
 
 def test_ctrl_c_is_one_line_and_exit_code_130(tmp_path):
