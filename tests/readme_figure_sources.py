@@ -318,11 +318,12 @@ SOURCES: dict[tuple[str, str, int], tuple | str] = {
     ('Running at scale', '24', 0): 'a name: issue 24',
     # Summed over every process and read every 0.2 s (benchmarks/memory.md, `python -m benchmarks.memory --factors 1,8 -
     ('Memory of a local build', '0.2', 0): "a setting, not a measurement: how often the benchmark reads the processes' memory",
-    ('Memory of a local build', '3211.3', 0): ('memory', 'modes', 'default', 0, 'peak_tree_rss_mb'),
+    ('Memory of a local build', '3228.0', 0): ('memory', 'modes', 'default', 0, 'peak_tree_rss_mb'),
     ('Memory of a local build', '1,597', 0): ('memory', 'modes', 'default', 0, 'documents'),
-    ('Memory of a local build', '4114.4', 0): ('memory', 'modes', 'default', 1, 'peak_tree_rss_mb'),
+    ('Memory of a local build', '4390.4', 0): ('memory', 'modes', 'default', 1, 'peak_tree_rss_mb'),
     ('Memory of a local build', '12,776', 0): ('memory', 'modes', 'default', 1, 'documents'),
-    ('Memory of a local build', '1.28', 0): ('memory', 'modes', 'default', 1, 'tree_rss_ratio'),
+    ('Memory of a local build', '1.36', 0): ('memory', 'modes', 'default', 1, 'tree_rss_ratio'),
+    ('Memory of a local build', '2', 0): ('memory', 'machine', 'cores'),
     ('Memory of a local build', '1.25x', 0): "a target, not a measurement: the issue's budget for memory growth",
     # Measured by `python -m benchmarks.runners --runs 3` (benchmarks/runners.md, results/runners.json; three interl
     ('Running on a Dask cluster (Slurm, Kubernetes)', '2', 0): ('runners', 'machine', 'cores'),
